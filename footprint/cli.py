@@ -1,0 +1,103 @@
+"""The `footprint` command: one entry point for everything a person runs by hand.
+
+footprint keygen                 make a local pseudonymisation key (development)
+footprint generate [options]     write synthetic deliveries into landing/
+footprint ingest [--organisation ORG] [--feed FEED]
+footprint sources                regenerate dbt sources from contracts/
+footprint run                    the nightly job (ingest, dbt build, checks, publish)
+footprint demo                   key + 24 months of synthetic data + the nightly job
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def _keygen(_: argparse.Namespace) -> int:
+    from footprint.keys import create_key_file
+
+    print(f"pseudonymisation key: {create_key_file()}")
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from footprint.ingest.run import ingest, print_summaries
+
+    summaries = ingest(organisation=args.organisation, feed=args.feed)
+    print_summaries(summaries)
+    return 0
+
+
+def _sources(_: argparse.Namespace) -> int:
+    from footprint.dbt_sources import write_sources
+
+    for path in write_sources():
+        print(f"wrote {path}")
+    return 0
+
+
+def _run(_: argparse.Namespace) -> int:
+    from orchestration.run import run_nightly
+
+    return 0 if run_nightly() else 1
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from footprint.keys import create_key_file
+    from footprint.synth.cli import main as generate
+
+    create_key_file()
+    status = generate(["--months", str(args.months), "--scale", str(args.scale), "--overwrite"])
+    if status != 0:
+        return status
+    return _run(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="footprint", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("keygen", help="create a local pseudonymisation key if none exists")
+    commands.add_parser(
+        "generate", help="write synthetic deliveries (see: footprint generate -h)", add_help=False
+    )
+    ingest = commands.add_parser("ingest", help="load new deliveries from landing/")
+    ingest.add_argument("--organisation", help="only this organisation's feeds, e.g. trust")
+    ingest.add_argument("--feed", help="only this feed, e.g. trust__ae_attendances")
+    commands.add_parser("sources", help="regenerate dbt source YAML from the feed contracts")
+    commands.add_parser("run", help="run the nightly job once, now")
+    demo = commands.add_parser("demo", help="synthetic data end to end on a local warehouse")
+    demo.add_argument("--months", type=int, default=24)
+    demo.add_argument("--scale", type=float, default=1.0)
+
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["generate"]:
+        from footprint.synth.cli import main as generate
+
+        return generate(argv[1:])
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    handlers = {
+        "keygen": _keygen,
+        "ingest": _ingest,
+        "sources": _sources,
+        "run": _run,
+        "demo": _demo,
+    }
+    try:
+        return handlers[args.command](args)
+    except Exception as err:  # a person reads this: one clear line, not a traceback
+        from footprint.keys import MissingKeyError
+
+        if isinstance(err, MissingKeyError | FileNotFoundError | ValueError):
+            print(f"footprint {args.command}: {err}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""Environment every Footprint process needs, set once before dbt or Dagster start.
+
+dbt reads the warehouse path from FOOTPRINT_WAREHOUSE (it must be absolute: a
+relative path silently makes an empty file wherever dbt was started); Dagster keeps
+run history in DAGSTER_HOME, with telemetry off.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from footprint.paths import PROJECT_ROOT, warehouse_path
+
+DAGSTER_YAML = PROJECT_ROOT / "orchestration" / "dagster.yaml"
+
+
+def prepare_environment() -> None:
+    """Fill in defaults for anything not already set; never overrides the caller."""
+    os.environ.setdefault("FOOTPRINT_WAREHOUSE", str(warehouse_path()))
+    os.environ["FOOTPRINT_WAREHOUSE"] = str(warehouse_path())  # made absolute
+    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_ROOT))
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    dagster_home = os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / "dagster_home"))
+    os.makedirs(dagster_home, exist_ok=True)
+    instance_yaml = os.path.join(dagster_home, "dagster.yaml")
+    if not os.path.exists(instance_yaml):
+        shutil.copyfile(DAGSTER_YAML, instance_yaml)

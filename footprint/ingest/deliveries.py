@@ -1,0 +1,216 @@
+"""Finding a feed's deliveries in landing/ and checking each file as a whole.
+
+A file that cannot be read at all (empty, truncated, not UTF-8, unreadable workbook,
+missing a required column) is rejected whole with a reason; everything else goes on
+to row-level validation in DuckDB.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from footprint.contracts import Contract
+
+BOM = "\ufeff"
+
+
+@dataclass
+class Delivery:
+    """One delivered file and what the file-level checks found."""
+
+    path: Path
+    relative_path: str
+    sha256: str
+    size_bytes: int
+    period: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    version: int = 1
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] | None = None  # xlsx only: cell values as text
+    warnings: list[str] = field(default_factory=list)
+    rejection: str | None = None
+
+    @property
+    def delivery_id(self) -> str:
+        """Stable id: the same bytes at the same path are always the same delivery."""
+        return hashlib.sha256(f"{self.relative_path}\n{self.sha256}".encode()).hexdigest()[:16]
+
+    def reject(self, reason: str) -> None:
+        self.rejection = reason
+
+
+def period_bounds(period: str, kind: str) -> tuple[date, date]:
+    """First and last day covered by a period label (YYYY-MM-DD, YYYY-MM or YYYY-Qn)."""
+    if kind == "day":
+        day = date.fromisoformat(period)
+        return day, day
+    if kind == "month":
+        year, month = (int(p) for p in period.split("-"))
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    year, quarter = int(period[:4]), int(period[-1])
+    first_month = 3 * (quarter - 1) + 1
+    last_month = first_month + 2
+    return (
+        date(year, first_month, 1),
+        date(year, last_month, calendar.monthrange(year, last_month)[1]),
+    )
+
+
+def find_files(contract: Contract, landing: Path) -> list[Path]:
+    """Every file under landing/<organisation>/<feed>/ (subfolders included), sorted.
+
+    Symbolic links and anything resolving outside the feed's folder are skipped, so
+    a crafted name or link cannot make ingestion read elsewhere.
+    """
+    folder = (landing / contract.organisation / contract.feed).resolve()
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or not path.is_file() or path.name.startswith("."):
+            continue
+        if not path.resolve().is_relative_to(folder):
+            continue
+        found.append(path)
+    return found
+
+
+def describe(contract: Contract, path: Path, landing: Path, content: bytes) -> Delivery:
+    """Hash a file and name its period from the file name."""
+    delivery = Delivery(
+        path=path,
+        relative_path=path.relative_to(landing.resolve()).as_posix(),
+        sha256=hashlib.sha256(content).hexdigest(),
+        size_bytes=len(content),
+    )
+    match = contract.pattern.fullmatch(path.name)
+    if match is None:
+        delivery.reject(
+            f"file name {path.name!r} does not match the feed's pattern "
+            f"{contract.pattern.pattern!r} (contracts/{contract.organisation}/{contract.feed}.yml)"
+        )
+        return delivery
+    delivery.period = match.group("period")
+    version = match.groupdict().get("version")
+    delivery.version = int(version) if version else 1
+    try:
+        delivery.period_start, delivery.period_end = period_bounds(delivery.period, contract.period)
+    except ValueError:
+        delivery.reject(f"file name {path.name!r} names an impossible period {delivery.period!r}")
+    return delivery
+
+
+def check_text_file(contract: Contract, delivery: Delivery, content: bytes) -> None:
+    """Empty, encoding, byte-order mark, truncation and (for CSV) header checks."""
+    if not content:
+        delivery.reject("the file is empty (0 bytes)")
+        return
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = content[: err.start].count(b"\n") + 1
+        delivery.reject(
+            f"the file is not UTF-8: byte 0x{content[err.start]:02x} on line {line} "
+            f"cannot be decoded; ask the sender to export as UTF-8"
+        )
+        return
+    if text.startswith(BOM):
+        delivery.warnings.append("byte-order mark at the start of the file removed")
+        text = text[1:]
+    if not text.endswith("\n"):
+        delivery.reject(
+            "the file is truncated: its last line has no line ending, so the final "
+            "row may be cut short; ask the sender to deliver the file again"
+        )
+        return
+    if contract.kind == "csv":
+        first_line = text.split("\n", 1)[0].rstrip("\r")
+        check_header(contract, delivery, first_line.split(contract.format["delimiter"]))
+
+
+def check_header(contract: Contract, delivery: Delivery, header: list[str]) -> None:
+    """Missing required columns reject the file; extra columns are reported and ignored."""
+    header = [h.strip() for h in header]
+    delivery.header = header
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        delivery.reject(f"the header names these columns more than once: {duplicated}")
+        return
+    missing_required = [c.name for c in contract.columns if c.required and c.name not in header]
+    if missing_required:
+        delivery.reject(
+            f"the header lacks required column(s) {missing_required}; "
+            f"expected {contract.column_names}"
+        )
+        return
+    missing_optional = [c.name for c in contract.columns if c.name not in header]
+    if missing_optional:
+        delivery.warnings.append(f"optional column(s) {missing_optional} absent, loaded as blank")
+    extra = [h for h in header if h not in contract.column_names]
+    if extra:
+        delivery.warnings.append(f"unexpected column(s) {extra} ignored")
+
+
+def read_workbook(contract: Contract, delivery: Delivery, content: bytes) -> None:
+    """Read an Excel delivery's sheet into text rows (openpyxl, read-only)."""
+    from openpyxl import load_workbook  # only Excel feeds pay for the import
+
+    if not content:
+        delivery.reject("the file is empty (0 bytes)")
+        return
+    sheet_name = contract.format["sheet"]
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a damaged zip
+        delivery.reject(f"the file is not a readable Excel workbook ({type(err).__name__}: {err})")
+        return
+    try:
+        if sheet_name not in workbook.sheetnames:
+            delivery.reject(
+                f"the workbook has no sheet {sheet_name!r} (it has {workbook.sheetnames})"
+            )
+            return
+        rows = [
+            ["" if v is None else _cell_text(v) for v in row]
+            for row in workbook[sheet_name].iter_rows(values_only=True)
+        ]
+    finally:
+        workbook.close()
+    if not rows:
+        delivery.reject(f"sheet {sheet_name!r} is empty")
+        return
+    while rows and not any(rows[-1]):  # trailing blank rows are formatting, not data
+        rows.pop()
+    check_header(contract, delivery, rows[0])
+    delivery.rows = rows[1:]
+
+
+def _cell_text(value: object) -> str:
+    """Cells are read as the text the sender typed; dates typed as dates become ISO."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def load_order(delivery: Delivery) -> tuple:
+    """Deliveries load in period order, then version, then path."""
+    return (delivery.period or "", delivery.version, delivery.relative_path)
+
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_.\-/ ()]+$")
+
+
+def safe_display_path(relative_path: str) -> str:
+    """A file path fit to print in messages (control characters replaced)."""
+    if _SAFE_NAME.match(relative_path):
+        return relative_path
+    return "".join(ch if ch.isprintable() else "?" for ch in relative_path)

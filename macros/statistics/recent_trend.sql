@@ -1,0 +1,157 @@
+{#-
+    The recent-trend test of the Fingertips profiles, on the last five points of each
+    series. Renders one SELECT statement (nested subqueries, no WITH, so it can sit in a
+    CTE body on any engine) returning one row per partition:
+
+        with monthly as (...),
+        trend as (
+            {{ recent_trend('monthly', partition_by=['indicator_id', 'sdf_code'],
+                            order_by='period_month', value='value',
+                            lower='lower_ci', upper='upper_ci', polarity='polarity') }}
+        )
+
+    Method, on the last `points` (5) rows by order_by:
+      x = position in time (centred: -2..2, so the slope is per step of the series)
+      w = 1 / variance, variance = ((upper - lower) / (2 z))^2  (z of the 95% interval)
+      weighted least squares of value on x from the sums S_w, S_wx, S_wy, S_wxx, S_wxy:
+        D = S_w S_wxx - S_wx^2;  slope = (S_w S_wxy - S_wx S_wy) / D;  var(slope) = S_w / D
+      chi_squared = slope^2 / var(slope), significant above 9.5495 (99.8%, 1 df);
+      the same fit with each point left out in turn (subtract its terms from the sums)
+      must give a slope of the same sign all five times.
+    direction: 'increasing' / 'decreasing' / 'no_significant_change', or
+    'not_enough_data' when fewer than five points exist or any of the last five lacks a
+    value or a positive-width interval (a gap is not bridged). With polarity (a column
+    of the relation, constant within a partition) a `trend` column reads the direction
+    through it (trend_judgement).
+    Caveat: Fingertips itself tests proportions with a binomial chi-squared test for
+    trend and only annual series; here one method serves all value types.
+-#}
+
+{% macro recent_trend(relation, partition_by, order_by='period_month', value='value',
+                      lower='lower_ci', upper='upper_ci', polarity=none, points=5,
+                      ci_confidence=0.95) -%}
+    {%- set partition_columns = [partition_by] if partition_by is string else partition_by -%}
+    {%- set partition_sql = partition_columns | join(', ') -%}
+    {%- set per_series = 'over (partition by ' ~ partition_sql ~ ')' -%}
+    {%- set z = footprint.statistics_z(ci_confidence) -%}
+    {%- set critical = footprint.statistics_chi_squared_critical(0.998) -%}
+    {%- set centre = (points + 1) / 2 -%}
+    select
+        {%- for column in partition_columns %}
+        {{ column }},
+        {%- endfor %}
+        n_points,
+        first_period,
+        last_period,
+        slope,
+        slope_variance,
+        chi_squared,
+        direction
+        {%- if polarity %},
+        trend_polarity as polarity,
+        {{ footprint.trend_judgement('direction', 'trend_polarity') }} as trend
+        {%- endif %}
+    from (
+        select
+            trend_summary.*,
+            case
+                when n_points < {{ points }} then 'not_enough_data'
+                when chi_squared > {{ critical }} and slope > 0 and min_loo_slope > 0 then 'increasing'
+                when chi_squared > {{ critical }} and slope < 0 and max_loo_slope < 0 then 'decreasing'
+                else 'no_significant_change'
+            end as direction
+        from (
+            -- one row per series: the full fit is the same on every row, so max() picks it
+            select
+                {%- for column in partition_columns %}
+                {{ column }},
+                {%- endfor %}
+                count(trend_weight) as n_points,
+                min(trend_period) as first_period,
+                max(trend_period) as last_period,
+                case when count(trend_weight) = {{ points }} then max(trend_slope) end as slope,
+                case when count(trend_weight) = {{ points }} then max(trend_slope_variance) end as slope_variance,
+                case when count(trend_weight) = {{ points }}
+                    then max(power(trend_slope, 2) / trend_slope_variance) end as chi_squared,
+                min(loo_slope) as min_loo_slope,
+                max(loo_slope) as max_loo_slope
+                {%- if polarity %},
+                max(trend_polarity) as trend_polarity
+                {%- endif %}
+            from (
+                select
+                    trend_sums.*,
+                    (s_w * s_wxy - s_wx * s_wy) / nullif(s_w * s_wxx - s_wx * s_wx, 0) as trend_slope,
+                    s_w / nullif(s_w * s_wxx - s_wx * s_wx, 0) as trend_slope_variance,
+                    -- the fit without this point: its terms taken out of the sums
+                    (
+                        (s_w - trend_weight) * (s_wxy - trend_weight * trend_x * trend_value)
+                        - (s_wx - trend_weight * trend_x) * (s_wy - trend_weight * trend_value)
+                    ) / nullif(
+                        (s_w - trend_weight) * (s_wxx - trend_weight * trend_x * trend_x)
+                        - power(s_wx - trend_weight * trend_x, 2),
+                        0
+                    ) as loo_slope
+                from (
+                    select
+                        trend_points.*,
+                        sum(trend_weight) {{ per_series }} as s_w,
+                        sum(trend_weight * trend_x) {{ per_series }} as s_wx,
+                        sum(trend_weight * trend_value) {{ per_series }} as s_wy,
+                        sum(trend_weight * trend_x * trend_x) {{ per_series }} as s_wxx,
+                        sum(trend_weight * trend_x * trend_value) {{ per_series }} as s_wxy
+                    from (
+                        select
+                            {%- for column in partition_columns %}
+                            {{ column }},
+                            {%- endfor %}
+                            trend_period,
+                            trend_value,
+                            {{ centre }} - trend_recency as trend_x,
+                            -- weight = 1 / variance, variance from the interval's width
+                            case
+                                when trend_value is not null and trend_upper > trend_lower
+                                    then power(2 * {{ z }} / (trend_upper - trend_lower), 2)
+                            end as trend_weight
+                            {%- if polarity %},
+                            trend_polarity
+                            {%- endif %}
+                        from (
+                            select
+                                {%- for column in partition_columns %}
+                                {{ column }},
+                                {%- endfor %}
+                                {{ order_by }} as trend_period,
+                                {{ footprint.statistics_double(value) }} as trend_value,
+                                {{ footprint.statistics_double(lower) }} as trend_lower,
+                                {{ footprint.statistics_double(upper) }} as trend_upper,
+                                {%- if polarity %}
+                                {{ polarity }} as trend_polarity,
+                                {%- endif %}
+                                row_number() over (
+                                    partition by {{ partition_sql }} order by {{ order_by }} desc
+                                ) as trend_recency
+                            from {{ relation }}
+                        ) as trend_input
+                        where trend_recency <= {{ points }}
+                    ) as trend_points
+                ) as trend_sums
+            ) as trend_fits
+            group by {{ partition_sql }}
+        ) as trend_summary
+    ) as trend_directions
+{%- endmacro %}
+
+{#- Direction of travel read through polarity: increasing is improving where high is
+    good and worsening where low is good (and the reverse for decreasing). Without a
+    judgement the direction stays 'increasing' / 'decreasing';
+    'no_significant_change' and 'not_enough_data' pass through. -#}
+{% macro trend_judgement(direction, polarity) -%}
+    case
+        when {{ direction }} = 'increasing' and {{ polarity }} = 'high_is_good' then 'improving'
+        when {{ direction }} = 'increasing' and {{ polarity }} = 'low_is_good' then 'worsening'
+        when {{ direction }} = 'decreasing' and {{ polarity }} = 'high_is_good' then 'worsening'
+        when {{ direction }} = 'decreasing' and {{ polarity }} = 'low_is_good' then 'improving'
+        else {{ direction }}
+    end
+{%- endmacro %}

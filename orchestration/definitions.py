@@ -1,0 +1,17 @@
+"""The Footprint code location: `dagster dev -m orchestration.definitions`."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.dbt_assets import dbt_resource, footprint_dbt_assets
+from orchestration.ingestion import ingestion_assets, landing_sensor, organisation_jobs
+from orchestration.jobs import nightly_job, nightly_schedule
+
+defs = dg.Definitions(
+    assets=[*ingestion_assets(), footprint_dbt_assets],
+    jobs=[nightly_job, *organisation_jobs()],
+    schedules=[nightly_schedule],
+    sensors=[landing_sensor],
+    resources={"dbt": dbt_resource()},
+)

@@ -1,0 +1,99 @@
+"""One Dagster asset per feed contract, grouped by organisation, and the landing sensor."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+
+from footprint.contracts import Contract, all_contracts
+from footprint.ingest.deliveries import find_files
+from footprint.ingest.loader import load_feed
+from footprint.keys import load_key
+from footprint.paths import landing_dir, warehouse_path
+
+# A DuckDB file held by another process (a reader tool, a second build) is the usual
+# transient failure: wait and try again rather than fail the night.
+INGEST_RETRY = dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL)
+
+
+def raw_asset_key(contract: Contract) -> dg.AssetKey:
+    return dg.AssetKey(["raw", contract.name])
+
+
+def feed_asset(contract: Contract) -> dg.AssetsDefinition:
+    """The asset that loads one feed's new deliveries into raw.<organisation>__<feed>."""
+
+    @dg.asset(
+        key=raw_asset_key(contract),
+        group_name=contract.organisation,
+        description=f"{contract.title}: {contract.grain} Loaded from "
+        f"landing/{contract.organisation}/{contract.feed}/ "
+        f"(contract: contracts/{contract.organisation}/{contract.feed}.yml).",
+        kinds={"duckdb", "python"},
+        tags={"organisation": contract.organisation},
+        retry_policy=INGEST_RETRY,
+    )
+    def load(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        summary = load_feed(contract, landing_dir(), warehouse_path(), load_key())
+        for message in summary.messages:
+            context.log.warning(message)
+        return dg.MaterializeResult(
+            metadata={
+                "new files": summary.files_seen,
+                "files loaded": summary.files_loaded,
+                "files rejected": summary.files_rejected,
+                "duplicate files ignored": summary.files_duplicate,
+                "deliveries superseded": summary.files_superseded,
+                "rows read": summary.rows_read,
+                "rows loaded": summary.rows_loaded,
+                "rows quarantined": summary.rows_quarantined,
+                "problems": dg.MetadataValue.md(
+                    "\n".join(f"- {m}" for m in summary.messages) or "none"
+                ),
+            }
+        )
+
+    return load
+
+
+def ingestion_assets() -> list[dg.AssetsDefinition]:
+    return [feed_asset(c) for c in all_contracts()]
+
+
+def organisation_jobs() -> list[dg.UnresolvedAssetJobDefinition]:
+    """`ingest_<organisation>`: load one organisation's feeds alone."""
+    organisations = sorted({c.organisation for c in all_contracts()})
+    return [
+        dg.define_asset_job(
+            f"ingest_{organisation}",
+            selection=dg.AssetSelection.groups(organisation),
+            description=f"Load the {organisation}'s new deliveries only.",
+        )
+        for organisation in organisations
+    ]
+
+
+@dg.sensor(
+    name="landing_sensor",
+    minimum_interval_seconds=60,
+    description="Starts ingestion of a feed when new or changed files appear in its folder.",
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    target=dg.AssetSelection.groups(*sorted({c.organisation for c in all_contracts()})),
+)
+def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    seen: dict[str, list[float]] = json.loads(context.cursor) if context.cursor else {}
+    landing = landing_dir()
+    changed_feeds, current = set(), {}
+    for contract in all_contracts():
+        for path in find_files(contract, landing):
+            stat = path.stat()
+            relative = path.relative_to(landing).as_posix()
+            current[relative] = [stat.st_size, stat.st_mtime]
+            if seen.get(relative) != current[relative]:
+                changed_feeds.add(contract)
+    run_requests = []
+    if changed_feeds:
+        keys = sorted((raw_asset_key(c) for c in changed_feeds), key=lambda k: k.to_string())
+        run_requests.append(dg.RunRequest(asset_selection=keys))
+    return dg.SensorResult(run_requests=run_requests, cursor=json.dumps(current, sort_keys=True))

@@ -1,0 +1,24 @@
+"""Run the nightly job once, in this process, with run history in DAGSTER_HOME."""
+
+from __future__ import annotations
+
+from footprint.environment import prepare_environment
+
+
+def prepare_dbt_manifest() -> None:
+    """dbt parse, so that the definitions can read target/manifest.json."""
+    from orchestration.dbt_project import footprint_dbt
+
+    footprint_dbt.preparer.prepare(footprint_dbt)
+
+
+def run_nightly() -> bool:
+    prepare_environment()
+    prepare_dbt_manifest()
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("nightly").execute_in_process(instance=instance)
+    return result.success

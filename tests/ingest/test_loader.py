@@ -270,7 +270,11 @@ def test_a_refresh_supersedes_its_month_and_keeps_the_replaced_rows_in_history(w
     statuses = query(
         workspace["warehouse"], "select file_path, status from raw.load_manifest order by 1"
     )
-    assert [s for _, s in statuses] == ["loaded", "superseded", "loaded"]
+    assert dict(statuses) == {
+        "trust/inpatient_spells/inpatient_spells_2025-03.csv": "superseded",
+        "trust/inpatient_spells/inpatient_spells_2025-03_v2.csv": "loaded",
+        "trust/inpatient_spells/inpatient_spells_2025-04.csv": "loaded",
+    }
 
 
 def test_json_lines_are_validated_per_line(workspace):

@@ -23,3 +23,12 @@ def landing_dir() -> Path:
 def warehouse_path() -> Path:
     """The build DuckDB file (person-level; never published)."""
     return _env_path("FOOTPRINT_WAREHOUSE", PROJECT_ROOT / "warehouse" / "footprint.duckdb")
+
+
+def published_dir() -> Path:
+    """Where readers find the published marts: footprint.duckdb, manifest.json, current/."""
+    return _env_path("FOOTPRINT_PUBLISHED", PROJECT_ROOT / "published")
+
+
+def dbt_manifest_path() -> Path:
+    return PROJECT_ROOT / "target" / "manifest.json"

@@ -27,8 +27,8 @@ def _environment(folder: Path) -> jinja2.Environment:
     )
 
 
-def render(folder: Path, name: str, **context: Any) -> str:
-    return _environment(folder).get_template(name).render(**context)
+def render(folder: Path, template: str, **context: Any) -> str:
+    return _environment(folder).get_template(template).render(**context)
 
 
 def statements(sql: str) -> list[str]:

@@ -7,10 +7,7 @@ written here: a source is the ingestion asset raw/<organisation>__<feed>, a mode
 
 from __future__ import annotations
 
-import shutil
-import sys
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -34,12 +31,6 @@ class FootprintTranslator(DagsterDbtTranslator):
         return dbt_resource_props["schema"]
 
 
-def dbt_executable() -> str:
-    """dbt from the same environment as this Python, activated or not."""
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
-
-
 @dbt_assets(
     manifest=footprint_dbt.manifest_path,
     project=footprint_dbt,
@@ -50,6 +41,3 @@ def dbt_executable() -> str:
 def footprint_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     yield from dbt.cli(["build"], context=context).stream()
 
-
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=footprint_dbt, dbt_executable=dbt_executable())

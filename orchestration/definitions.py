@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.dbt_assets import dbt_resource, footprint_dbt_assets
+from orchestration.dbt_assets import footprint_dbt_assets
+from orchestration.dbt_project import dbt_resource
 from orchestration.ingestion import ingestion_assets, landing_sensor, organisation_jobs
 from orchestration.jobs import nightly_job, nightly_schedule
 

@@ -7,9 +7,9 @@ from footprint.environment import prepare_environment
 
 def prepare_dbt_manifest() -> None:
     """dbt parse, so that the definitions can read target/manifest.json."""
-    from orchestration.dbt_project import footprint_dbt
+    from orchestration.dbt_project import dbt_resource
 
-    footprint_dbt.preparer.prepare(footprint_dbt)
+    dbt_resource().cli(["parse", "--quiet"]).wait()
 
 
 def run_nightly() -> bool:

@@ -44,6 +44,14 @@ def _run(_: argparse.Namespace) -> int:
     return 0 if run_nightly() else 1
 
 
+def _rollback(args: argparse.Namespace) -> int:
+    from footprint.paths import published_dir
+    from footprint.publish.publisher import rollback
+
+    print(f"published version is now {rollback(published_dir(), args.to)}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from footprint.keys import create_key_file
     from footprint.synth.cli import main as generate
@@ -70,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--feed", help="only this feed, e.g. trust__ae_attendances")
     commands.add_parser("sources", help="regenerate dbt source YAML from the feed contracts")
     commands.add_parser("run", help="run the nightly job once, now")
+    roll = commands.add_parser("rollback", help="make an earlier published version current")
+    roll.add_argument("--to", help="build id to restore (default: the one before current)")
     demo = commands.add_parser("demo", help="synthetic data end to end on a local warehouse")
     demo.add_argument("--months", type=int, default=24)
     demo.add_argument("--scale", type=float, default=1.0)
@@ -91,9 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except Exception as err:  # a person reads this: one clear line, not a traceback
+        from footprint.build_lock import BuildRunningError
         from footprint.keys import MissingKeyError
+        from footprint.publish.publisher import PublishError
 
-        if isinstance(err, MissingKeyError | FileNotFoundError | ValueError):
+        known = MissingKeyError | BuildRunningError | PublishError | FileNotFoundError | ValueError
+        if isinstance(err, known):
             print(f"footprint {args.command}: {err}", file=sys.stderr)
             return 2
         raise

@@ -40,4 +40,3 @@ class FootprintTranslator(DagsterDbtTranslator):
 )
 def footprint_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     yield from dbt.cli(["build"], context=context).stream()
-

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from footprint.build_lock import build_lock
 from footprint.environment import prepare_environment
+from footprint.paths import warehouse_path
 
 
 def prepare_dbt_manifest() -> None:
@@ -13,12 +15,16 @@ def prepare_dbt_manifest() -> None:
 
 
 def run_nightly() -> bool:
+    """The whole graph once; False when any step failed (the published version stays)."""
     prepare_environment()
-    prepare_dbt_manifest()
-    import dagster as dg
+    with build_lock(warehouse_path()):
+        prepare_dbt_manifest()
+        import dagster as dg
 
-    from orchestration.definitions import defs
+        from orchestration.definitions import defs
 
-    with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("nightly").execute_in_process(instance=instance)
+        with dg.DagsterInstance.get() as instance:
+            result = defs.resolve_job_def("nightly").execute_in_process(
+                instance=instance, raise_on_error=False
+            )
     return result.success

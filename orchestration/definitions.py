@@ -6,13 +6,19 @@ import dagster as dg
 
 from orchestration.dbt_assets import footprint_dbt_assets
 from orchestration.dbt_project import dbt_resource
-from orchestration.ingestion import ingestion_assets, landing_sensor, organisation_jobs
+from orchestration.ingestion import (
+    freshness_checks,
+    ingestion_assets,
+    landing_sensor,
+    organisation_jobs,
+)
 from orchestration.jobs import nightly_job, nightly_schedule
 
 defs = dg.Definitions(
     assets=[*ingestion_assets(), footprint_dbt_assets],
     jobs=[nightly_job, *organisation_jobs()],
     schedules=[nightly_schedule],
+    asset_checks=freshness_checks(),
     sensors=[landing_sensor],
     resources={"dbt": dbt_resource()},
 )

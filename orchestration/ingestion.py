@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+from datetime import date
 
 import dagster as dg
 
 from footprint.contracts import Contract, all_contracts
 from footprint.ingest.deliveries import find_files
+from footprint.ingest.freshness import feed_freshness
 from footprint.ingest.loader import load_feed
 from footprint.keys import load_key
 from footprint.paths import landing_dir, warehouse_path
@@ -55,6 +58,40 @@ def feed_asset(contract: Contract) -> dg.AssetsDefinition:
         )
 
     return load
+
+
+def today() -> date:
+    """The date deliveries are judged against; FOOTPRINT_TODAY fixes it for replays."""
+    fixed = os.environ.get("FOOTPRINT_TODAY")
+    return date.fromisoformat(fixed) if fixed else date.today()
+
+
+def freshness_check(contract: Contract) -> dg.AssetChecksDefinition:
+    """Warns (never blocks) when a feed has not delivered as often as its contract says."""
+
+    @dg.asset_check(
+        asset=raw_asset_key(contract),
+        name="delivered_on_time",
+        description=f"A delivery is expected every {contract.expected_every_days} day(s).",
+        blocking=False,
+    )
+    def check() -> dg.AssetCheckResult:
+        result = feed_freshness(contract, warehouse_path(), today())
+        return dg.AssetCheckResult(
+            passed=result.on_time,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=result.message,
+            metadata={
+                "latest period end": str(result.latest_period_end),
+                "days late": result.days_late or 0,
+            },
+        )
+
+    return check
+
+
+def freshness_checks() -> list[dg.AssetChecksDefinition]:
+    return [freshness_check(c) for c in all_contracts()]
 
 
 def ingestion_assets() -> list[dg.AssetsDefinition]:

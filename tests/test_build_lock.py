@@ -9,9 +9,8 @@ from footprint.build_lock import BuildRunningError, build_lock
 
 def test_a_second_build_refuses_while_the_first_runs(tmp_path):
     warehouse = tmp_path / "footprint.duckdb"
-    with build_lock(warehouse):
-        with pytest.raises(BuildRunningError, match=r"already running .*\(pid \d+ since"):
-            with build_lock(warehouse):
-                pass
+    refused = pytest.raises(BuildRunningError, match=r"already running .*\(pid \d+ since")
+    with build_lock(warehouse), refused, build_lock(warehouse):
+        pass
     with build_lock(warehouse):  # released when the first build ended
         pass

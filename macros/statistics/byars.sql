@@ -77,7 +77,7 @@
     {%- set o = footprint.statistics_double(count) -%}
     case
         when {{ o }} < 0 then null
-        -- exact Poisson limits for small counts (the table is for whole numbers only)
+        /* exact Poisson limits for small counts (tabulated for whole numbers only) */
         when {{ o }} < 10 then
             case {{ o }}
                 {%- for limit in exact %}

@@ -64,7 +64,7 @@
         else (
             {{ footprint._dsr_rate(count, population, standard_population) }}
             + sqrt(
-                -- Dobson: var(DSR) / O, var(DSR) = sum(w_i^2 O_i / n_i^2)
+                /* Dobson: var(DSR) / O, var(DSR) = sum(w_i^2 O_i / n_i^2) */
                 sum(
                     coalesce({{ footprint.statistics_double(count) }}, 0)
                     * power({{ footprint.statistics_double(standard_population) }} / nullif({{ population }}, 0), 2)

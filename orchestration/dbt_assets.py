@@ -5,8 +5,6 @@ written here: a source is the ingestion asset raw/<organisation>__<feed>, a mode
 <schema>/<name> (staging, intermediate, core, sdf ...), grouped by its schema.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator, Mapping
 from typing import Any
 

@@ -1,7 +1,5 @@
 """One Dagster asset per feed contract, grouped by organisation, and the landing sensor."""
 
-from __future__ import annotations
-
 import json
 import os
 from datetime import date
@@ -98,7 +96,7 @@ def ingestion_assets() -> list[dg.AssetsDefinition]:
     return [feed_asset(c) for c in all_contracts()]
 
 
-def organisation_jobs() -> list[dg.UnresolvedAssetJobDefinition]:
+def organisation_jobs() -> list:
     """`ingest_<organisation>`: load one organisation's feeds alone."""
     organisations = sorted({c.organisation for c in all_contracts()})
     return [

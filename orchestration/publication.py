@@ -2,8 +2,6 @@
 it only when those marts were built and their blocking checks (dbt tests and Great
 Expectations checkpoints) passed in the same run."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from footprint.paths import dbt_manifest_path, published_dir, warehouse_path

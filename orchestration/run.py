@@ -9,9 +9,10 @@ from footprint.paths import warehouse_path
 
 def prepare_dbt_manifest() -> None:
     """dbt parse, so that the definitions can read target/manifest.json."""
-    from orchestration.dbt_project import dbt_resource
+    from orchestration.dbt_project import dbt_resource, footprint_dbt
 
-    dbt_resource().cli(["parse", "--quiet"]).wait()
+    target = footprint_dbt.project_dir / footprint_dbt.target_path
+    dbt_resource().cli(["parse", "--quiet"], target_path=target).wait()
 
 
 def run_nightly() -> bool:

@@ -33,3 +33,15 @@ def pseudonymise(value: str, key: bytes, namespace: str = "nhs") -> str:
     from mapping to the same pseudonym.
     """
     return hmac.new(key, f"{namespace}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def pseudonymise_many(values: list[str], key: bytes, namespace: str = "nhs") -> list[str]:
+    """`pseudonymise` for many values: the keyed HMAC state is prepared once and copied."""
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+    prefix = f"{namespace}:".encode()
+    out = []
+    for value in values:
+        mac = keyed.copy()
+        mac.update(prefix + value.encode())
+        out.append(mac.hexdigest())
+    return out

@@ -26,7 +26,7 @@ from footprint.ingest.deliveries import (
     load_order,
     read_workbook,
 )
-from footprint.nhs_number import pseudonymise
+from footprint.nhs_number import pseudonymise_many
 from footprint.paths import SEEDS_DIR
 
 log = logging.getLogger(__name__)
@@ -172,10 +172,10 @@ def _register_pseudonyms(
         )
         query = sql.render(SQL_DIR, "distinct_identifiers.sql.j2", column=column)
         distinct = connection.execute(query).fetchall()
-        for (value,) in distinct:
-            names.append(column.name)
-            values.append(value)
-            pseudonyms.append(pseudonymise(value, key, namespace))
+        column_values = [value for (value,) in distinct]
+        names.extend([column.name] * len(column_values))
+        values.extend(column_values)
+        pseudonyms.extend(pseudonymise_many(column_values, key, namespace))
     connection.register(
         "pseudonyms",
         pa.table(

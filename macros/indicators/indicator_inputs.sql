@@ -1,0 +1,81 @@
+{#-
+    Building blocks of the indicator models (models/intermediate/indicators): the
+    scaffold of SDFs x reporting months that every indicator fills (so that an SDF with
+    no events in a month still has a row with numerator 0), and the population
+    denominators. Each renders one SELECT for a CTE body.
+-#}
+
+{#- Every SDF x reporting month (x age band when by_age_band), with the month's end
+    and length. -#}
+{% macro indicator_scaffold(by_age_band=false) -%}
+    select
+        indicator_sdfs.sdf_code,
+        indicator_months.month_start_date as period_month,
+        indicator_months.month_end_date as period_end_date,
+        indicator_months.days_in_month,
+        indicator_months.month_number
+        {%- if by_age_band %},
+        indicator_age_bands.age_band
+        {%- endif %}
+    from {{ ref('sdfs') }} as indicator_sdfs
+    cross join {{ ref('int_reporting_months') }} as indicator_months
+    {%- if by_age_band %}
+    cross join {{ ref('age_bands') }} as indicator_age_bands
+    {%- endif %}
+{%- endmacro %}
+
+{#- Share of a five-year band [age_from, age_to] (90+ taken as 90-120) inside the ages
+    [min_age, max_age], assuming ages spread evenly within the band. -#}
+{% macro age_band_share(age_from, age_to, min_age=none, max_age=none) -%}
+    {%- set band_to = 'coalesce(' ~ age_to ~ ', 120)' -%}
+    {%- set low = age_from if min_age is none else 'greatest(' ~ age_from ~ ', ' ~ min_age ~ ')' -%}
+    {%- set high = band_to if max_age is none else 'least(' ~ band_to ~ ', ' ~ max_age ~ ')' -%}
+    case
+        when {{ high }} < {{ low }} then 0.0
+        else cast({{ high }} - {{ low }} + 1 as {{ footprint.statistics_type_double() }})
+            / ({{ band_to }} - {{ age_from }} + 1)
+    end
+{%- endmacro %}
+
+{#- Usual residents (Census 2021) by SDF of residence (and age band), aged
+    min_age..max_age. -#}
+{% macro resident_population(min_age=none, max_age=none, by_age_band=false) -%}
+    select
+        population_lsoas.sdf_code,
+        {%- if by_age_band %}
+        population_census.age_band,
+        {%- endif %}
+        sum(population_census.population * {{ footprint.age_band_share(
+            'population_bands.age_from', 'population_bands.age_to', min_age, max_age) }}) as population
+    from {{ ref('population') }} as population_census
+    inner join {{ ref('lsoas') }} as population_lsoas
+        on population_census.lsoa_code = population_lsoas.lsoa_code
+    inner join {{ ref('age_bands') }} as population_bands
+        on population_census.age_band = population_bands.age_band
+    group by population_lsoas.sdf_code{% if by_age_band %}, population_census.age_band{% endif %}
+{%- endmacro %}
+
+{#- Registered patients at the start of each month by SDF of registration (the
+    practice's SDF that month), aged min_age..max_age. -#}
+{% macro registered_population(min_age=none, max_age=none) -%}
+    select
+        registered.registration_sdf_code as sdf_code,
+        registered.registration_month_start_date as period_month,
+        sum(registered.registered_patients * {{ footprint.age_band_share(
+            'registered_bands.age_from', 'registered_bands.age_to', min_age, max_age) }}) as population
+    from {{ ref('fct_registered_population') }} as registered
+    inner join {{ ref('age_bands') }} as registered_bands
+        on registered.age_band = registered_bands.age_band
+    group by registered.registration_sdf_code, registered.registration_month_start_date
+{%- endmacro %}
+
+{#- The common long shape every indicator model ends with. -#}
+{% macro indicator_columns(indicator_id, period_type, numerator, denominator, age_band=none) -%}
+        cast('{{ indicator_id }}' as {{ dbt.type_string() }}) as indicator_id,
+        cast(scaffold.sdf_code as {{ dbt.type_string() }}) as sdf_code,
+        cast('{{ period_type }}' as {{ dbt.type_string() }}) as period_type,
+        scaffold.period_month,
+        cast({{ age_band if age_band else 'null' }} as {{ dbt.type_string() }}) as age_band,
+        {{ footprint.statistics_double('coalesce(' ~ numerator ~ ', 0)') }} as numerator,
+        {{ footprint.statistics_double(denominator) }} as denominator
+{%- endmacro %}

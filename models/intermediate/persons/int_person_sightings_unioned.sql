@@ -1,0 +1,117 @@
+{#- Every record in which a person appears, from all four organisations, with the
+    identifiers it carries: the raw material of the person dimension. -#}
+with ae_attendances as (
+
+    select * from {{ ref('stg_trust__ae_attendances') }}
+
+),
+
+inpatient_spells as (
+
+    select * from {{ ref('stg_trust__inpatient_spells') }}
+
+),
+
+ambulance_incidents as (
+
+    select * from {{ ref('stg_ambulance__incidents') }}
+
+),
+
+asc_events as (
+
+    select * from {{ ref('int_asc_events_deduplicated') }}
+
+),
+
+reablement_episodes as (
+
+    select * from {{ ref('stg_council__reablement') }}
+
+),
+
+unioned as (
+
+    select
+        'trust' as organisation,
+        'ae_attendance' as record_type,
+        attendance_id as record_id,
+        nhs_number_pseudonym,
+        cast(null as {{ dbt.type_string() }}) as council_person_id_pseudonym,
+        cast(arrival_at as date) as sighting_date,
+        sex,
+        cast(null as {{ dbt.type_string() }}) as birth_year_month
+    from ae_attendances
+
+    union all
+
+    select
+        'trust' as organisation,
+        'inpatient_spell' as record_type,
+        spell_id as record_id,
+        nhs_number_pseudonym,
+        cast(null as {{ dbt.type_string() }}) as council_person_id_pseudonym,
+        admission_date as sighting_date,
+        sex,
+        cast(null as {{ dbt.type_string() }}) as birth_year_month
+    from inpatient_spells
+
+    union all
+
+    select
+        'ambulance' as organisation,
+        'ambulance_incident' as record_type,
+        incident_id as record_id,
+        nhs_number_pseudonym,
+        cast(null as {{ dbt.type_string() }}) as council_person_id_pseudonym,
+        cast(call_at as date) as sighting_date,
+        cast(null as {{ dbt.type_string() }}) as sex,
+        cast(null as {{ dbt.type_string() }}) as birth_year_month
+    from ambulance_incidents
+    where nhs_number_pseudonym is not null
+
+    union all
+
+    select
+        'council' as organisation,
+        'social_care_event' as record_type,
+        event_id as record_id,
+        nhs_number_pseudonym,
+        council_person_id_pseudonym,
+        event_start_date as sighting_date,
+        sex,
+        birth_year_month
+    from asc_events
+
+    union all
+
+    select
+        'council' as organisation,
+        'reablement_episode' as record_type,
+        episode_id as record_id,
+        nhs_number_pseudonym,
+        council_person_id_pseudonym,
+        hospital_discharge_date as sighting_date,
+        sex,
+        birth_year_month
+    from reablement_episodes
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(['record_type', "':'", 'record_id']) }} as sighting_id,
+        organisation,
+        record_type,
+        record_id,
+        nhs_number_pseudonym,
+        council_person_id_pseudonym,
+        sighting_date,
+        sex,
+        birth_year_month
+    from unioned
+
+)
+
+select * from final

@@ -1,0 +1,271 @@
+{#- Every indicator for every SDF and the borough, per month and per rolling 12
+    months, with its 95% interval by the catalogue's method (proportion: Wilson;
+    crude_rate: Byars, exact below 10; count: Byars on the count; dsr: ESP 2013 with
+    Dobson limits, null below 10 events), the borough and England values, comparisons
+    read through polarity, the outlier flag and progress against target. Unrounded and
+    unsuppressed: the published twin is sdf.sdf_indicator_values.
+    Missing deliveries: data_coverage is the share of the period the numerator feeds'
+    loaded deliveries cover. A rate per population or per day is taken over the observed
+    time (denominator x coverage), so a rejected monthly file does not read as a month
+    without events; proportions need no adjustment (numerator and denominator come from
+    the same deliveries). A period covered less than var('indicator_min_coverage')
+    (default 0.5) has no value; the latest period is the latest one with enough data. -#}
+{%- set min_coverage = var('indicator_min_coverage', 0.5) %}
+with unioned_counts as (
+
+    select * from {{ ref('int_indicator_counts_unioned') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('indicator_catalogue') }}
+
+),
+
+counts as (
+
+    -- population and day denominators over the observed part of the period
+    select
+        unioned_counts.indicator_id,
+        unioned_counts.area_type,
+        unioned_counts.area_code,
+        unioned_counts.period_type,
+        unioned_counts.period_month,
+        unioned_counts.age_band,
+        unioned_counts.numerator,
+        case
+            when catalogue.denominator_source in ('resident_population', 'registered_population', 'days')
+                then unioned_counts.denominator * unioned_counts.data_coverage
+            else unioned_counts.denominator
+        end as denominator,
+        unioned_counts.data_coverage
+    from unioned_counts
+    inner join catalogue
+        on unioned_counts.indicator_id = catalogue.indicator_id
+
+),
+
+england as (
+
+    select * from {{ ref('england_benchmarks') }}
+
+),
+
+age_bands as (
+
+    select * from {{ ref('dim_age_bands') }}
+
+),
+
+sdfs as (
+
+    select * from {{ ref('sdfs') }}
+
+),
+
+borough as (
+
+    select * from {{ ref('borough') }}
+
+),
+
+reporting_months as (
+
+    select * from {{ ref('int_reporting_months') }}
+
+),
+
+crude_values as (
+
+    select
+        counts.indicator_id,
+        counts.area_type,
+        counts.area_code,
+        counts.period_type,
+        counts.period_month,
+        sum(counts.numerator) as numerator,
+        sum(counts.denominator) as denominator,
+        max(catalogue.method) as method,
+        max(catalogue.multiplier) as multiplier,
+        min(counts.data_coverage) as data_coverage
+    from counts
+    inner join catalogue
+        on counts.indicator_id = catalogue.indicator_id
+    where catalogue.method <> 'dsr'
+    group by counts.indicator_id, counts.area_type, counts.area_code, counts.period_type, counts.period_month
+
+),
+
+crude_intervals as (
+
+    select
+        crude_values.*,
+        case method
+            when 'proportion' then
+                case when denominator > 0 then numerator / denominator * multiplier end
+            when 'crude_rate' then {{ footprint.crude_rate_value('numerator', 'denominator', 'multiplier') }}
+            when 'count' then numerator
+        end as indicator_value,
+        case method
+            when 'proportion' then {{ footprint.wilson_lower('numerator', 'denominator') }} * multiplier
+            when 'crude_rate' then {{ footprint.crude_rate_lower('numerator', 'denominator', 'multiplier') }}
+            when 'count' then {{ footprint.byars_lower('numerator') }}
+        end as lower_ci_95,
+        case method
+            when 'proportion' then {{ footprint.wilson_upper('numerator', 'denominator') }} * multiplier
+            when 'crude_rate' then {{ footprint.crude_rate_upper('numerator', 'denominator', 'multiplier') }}
+            when 'count' then {{ footprint.byars_upper('numerator') }}
+        end as upper_ci_95
+    from crude_values
+
+),
+
+standardised_intervals as (
+
+    -- one input row per age band; the scaffold gives every area all 19 bands
+    select
+        counts.indicator_id,
+        counts.area_type,
+        counts.area_code,
+        counts.period_type,
+        counts.period_month,
+        sum(counts.numerator) as numerator,
+        sum(counts.denominator) as denominator,
+        max(catalogue.method) as method,
+        max(catalogue.multiplier) as multiplier,
+        min(counts.data_coverage) as data_coverage,
+        {{ footprint.dsr_value('counts.numerator', 'counts.denominator', 'age_bands.esp2013_standard_population',
+            multiplier='max(catalogue.multiplier)') }} as indicator_value,
+        {{ footprint.dsr_lower('counts.numerator', 'counts.denominator', 'age_bands.esp2013_standard_population',
+            multiplier='max(catalogue.multiplier)') }} as lower_ci_95,
+        {{ footprint.dsr_upper('counts.numerator', 'counts.denominator', 'age_bands.esp2013_standard_population',
+            multiplier='max(catalogue.multiplier)') }} as upper_ci_95
+    from counts
+    inner join catalogue
+        on counts.indicator_id = catalogue.indicator_id
+    inner join age_bands
+        on counts.age_band = age_bands.age_band
+    where catalogue.method = 'dsr'
+    group by counts.indicator_id, counts.area_type, counts.area_code, counts.period_type, counts.period_month
+
+),
+
+all_values as (
+
+    select * from crude_intervals
+    union all
+    select
+        indicator_id, area_type, area_code, period_type, period_month, numerator, denominator,
+        method, multiplier, data_coverage, indicator_value, lower_ci_95, upper_ci_95
+    from standardised_intervals
+
+),
+
+area_values as (
+
+    select
+        indicator_id, area_type, area_code, period_type, period_month, numerator, denominator,
+        method, multiplier, data_coverage,
+        data_coverage >= {{ min_coverage }} as has_sufficient_data,
+        case when data_coverage >= {{ min_coverage }} then indicator_value end as indicator_value,
+        case when data_coverage >= {{ min_coverage }} then lower_ci_95 end as lower_ci_95,
+        case when data_coverage >= {{ min_coverage }} then upper_ci_95 end as upper_ci_95
+    from all_values
+
+),
+
+borough_values as (
+
+    select * from area_values
+    where area_type = 'borough'
+
+),
+
+latest_periods as (
+
+    select indicator_id, period_type, max(period_month) as latest_period_month
+    from area_values
+    where has_sufficient_data
+    group by indicator_id, period_type
+
+),
+
+areas as (
+
+    select sdf_code as area_code, sdf_name as area_name, sdf_order as area_order from sdfs
+    union all
+    select borough_code as area_code, borough_name as area_name, 0 as area_order from borough
+
+),
+
+final as (
+
+    select
+        area_values.indicator_id,
+        area_values.area_type,
+        area_values.area_code,
+        areas.area_name,
+        area_values.period_type,
+        area_values.period_month,
+        case
+            when area_values.period_type = 'month' then area_values.period_month
+            else {{ footprint.add_months(-11, 'area_values.period_month') }}
+        end as period_start_date,
+        reporting_months.month_end_date as period_end_date,
+        coalesce(area_values.period_month = latest_periods.latest_period_month, false) as is_latest_period,
+        {{ footprint.statistics_double('area_values.data_coverage') }} as data_coverage,
+        area_values.has_sufficient_data,
+        area_values.method,
+        catalogue.unit,
+        {{ footprint.statistics_double('area_values.multiplier') }} as multiplier,
+        catalogue.polarity,
+        area_values.numerator,
+        area_values.denominator,
+        {{ footprint.statistics_double('area_values.indicator_value') }} as indicator_value,
+        {{ footprint.statistics_double('area_values.lower_ci_95') }} as lower_ci_95,
+        {{ footprint.statistics_double('area_values.upper_ci_95') }} as upper_ci_95,
+        {{ footprint.statistics_double('borough_values.indicator_value') }} as borough_value,
+        {{ footprint.statistics_double('borough_values.lower_ci_95') }} as borough_lower_ci_95,
+        {{ footprint.statistics_double('borough_values.upper_ci_95') }} as borough_upper_ci_95,
+        case
+            when area_values.area_type = 'borough' then 'not_applicable'
+            else {{ footprint.compare_to_benchmark('area_values.lower_ci_95', 'area_values.upper_ci_95',
+                'borough_values.indicator_value', 'catalogue.polarity') }}
+        end as comparison_with_borough,
+        {{ footprint.statistics_double('england.england_value') }} as england_value,
+        {{ footprint.compare_to_benchmark('area_values.lower_ci_95', 'area_values.upper_ci_95',
+            'england.england_value', 'catalogue.polarity') }} as comparison_with_england,
+        case
+            when area_values.area_type = 'sdf' then
+                {{ footprint.outlier_flag('area_values.lower_ci_95', 'area_values.upper_ci_95',
+                    'borough_values.indicator_value') }}
+        end as is_outlier,
+        catalogue.indicator_type,
+        {{ footprint.statistics_double('catalogue.target_value') }} as target_value,
+        case
+            when catalogue.indicator_type = 'key_performance_target'
+                and area_values.period_type = catalogue.headline_period_type then
+                {{ footprint.target_status('area_values.indicator_value', 'catalogue.target_value', 'catalogue.polarity') }}
+        end as target_status
+    from area_values
+    inner join catalogue
+        on area_values.indicator_id = catalogue.indicator_id
+    inner join reporting_months
+        on area_values.period_month = reporting_months.month_start_date
+    left join latest_periods
+        on area_values.indicator_id = latest_periods.indicator_id
+        and area_values.period_type = latest_periods.period_type
+    left join borough_values
+        on area_values.indicator_id = borough_values.indicator_id
+        and area_values.period_type = borough_values.period_type
+        and area_values.period_month = borough_values.period_month
+    left join england
+        on area_values.indicator_id = england.indicator_id
+        and area_values.period_type = england.period_type
+    left join areas
+        on area_values.area_code = areas.area_code
+
+)
+
+select * from final

@@ -1,0 +1,86 @@
+{#- The SDF profile: for every area (each SDF and the borough) and indicator, the latest
+    value of the catalogue's headline period type with its interval, the borough and
+    England values and comparisons, the 24-month trend, the outlier flag and, for key
+    performance targets, progress against target. Unsuppressed: the published twin is
+    sdf.sdf_profiles. -#}
+with indicator_values as (
+
+    select * from {{ ref('fct_indicator_values') }}
+
+),
+
+trends as (
+
+    select * from {{ ref('fct_indicator_trends') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('indicator_catalogue') }}
+
+),
+
+latest_values as (
+
+    select indicator_values.*
+    from indicator_values
+    inner join catalogue
+        on indicator_values.indicator_id = catalogue.indicator_id
+        and indicator_values.period_type = catalogue.headline_period_type
+    where indicator_values.is_latest_period
+
+),
+
+final as (
+
+    select
+        latest_values.area_code,
+        latest_values.area_name,
+        latest_values.area_type,
+        latest_values.indicator_id,
+        catalogue.indicator_name,
+        cast(catalogue.display_order as {{ dbt.type_int() }}) as display_order,
+        catalogue.unit,
+        latest_values.method,
+        catalogue.polarity,
+        catalogue.indicator_type,
+        catalogue.framework,
+        catalogue.framework_code,
+        catalogue.framework_version,
+        catalogue.owner_organisation,
+        catalogue.attribution,
+        latest_values.period_type,
+        latest_values.period_start_date,
+        latest_values.period_end_date,
+        latest_values.numerator,
+        latest_values.denominator,
+        latest_values.indicator_value,
+        latest_values.lower_ci_95,
+        latest_values.upper_ci_95,
+        latest_values.borough_value,
+        latest_values.comparison_with_borough,
+        latest_values.england_value,
+        latest_values.comparison_with_england,
+        latest_values.is_outlier,
+        trends.trend_period_type,
+        trends.trend_first_period_month,
+        trends.trend_last_period_month,
+        trends.trend_points,
+        trends.trend_slope_per_step,
+        trends.trend_chi_squared,
+        trends.trend_direction,
+        trends.trend_judgement,
+        trends.is_trend_significant,
+        latest_values.target_value,
+        latest_values.target_status
+    from latest_values
+    inner join catalogue
+        on latest_values.indicator_id = catalogue.indicator_id
+    left join trends
+        on latest_values.indicator_id = trends.indicator_id
+        and latest_values.area_code = trends.area_code
+
+)
+
+select * from final

@@ -1,0 +1,46 @@
+{#- Published: every indicator for every SDF and the borough, monthly and rolling 12
+    months, under disclosure control (NHS Digital rule: counts of 1-7 suppressed, other
+    counts rounded to the nearest 5; a value, interval or comparison built from a
+    suppressed numerator is suppressed too). Aggregates only. -#}
+with indicator_values as (
+
+    select * from {{ ref('fct_indicator_values') }}
+
+),
+
+final as (
+
+    select
+        indicator_id,
+        area_type,
+        area_code,
+        area_name,
+        period_type,
+        period_month,
+        period_start_date,
+        period_end_date,
+        is_latest_period,
+        data_coverage,
+        has_sufficient_data,
+        method,
+        unit,
+        polarity,
+        {{ footprint.is_suppressed('numerator') }} as is_suppressed,
+        {{ footprint.disclose_count('numerator') }} as numerator,
+        {{ footprint.disclose_count('denominator') }} as denominator,
+        {{ footprint.disclose_rate('indicator_value', 'numerator') }} as indicator_value,
+        {{ footprint.disclose_rate('lower_ci_95', 'numerator') }} as lower_ci_95,
+        {{ footprint.disclose_rate('upper_ci_95', 'numerator') }} as upper_ci_95,
+        borough_value,
+        {{ footprint.disclose_rate('comparison_with_borough', 'numerator') }} as comparison_with_borough,
+        england_value,
+        {{ footprint.disclose_rate('comparison_with_england', 'numerator') }} as comparison_with_england,
+        {{ footprint.disclose_rate('is_outlier', 'numerator') }} as is_outlier,
+        indicator_type,
+        target_value,
+        {{ footprint.disclose_rate('target_status', 'numerator') }} as target_status
+    from indicator_values
+
+)
+
+select * from final

@@ -1,0 +1,55 @@
+{#- Published SDF profile: fct_sdf_profiles under disclosure control (counts of 1-7
+    suppressed, others rounded to the nearest 5; the value, interval and comparisons of
+    a suppressed count suppressed). Aggregates only: no person-level rows, no pseudonyms. -#}
+with profiles as (
+
+    select * from {{ ref('fct_sdf_profiles') }}
+
+),
+
+final as (
+
+    select
+        area_code,
+        area_name,
+        area_type,
+        indicator_id,
+        indicator_name,
+        display_order,
+        unit,
+        method,
+        polarity,
+        indicator_type,
+        framework,
+        framework_code,
+        framework_version,
+        owner_organisation,
+        attribution,
+        period_type,
+        period_start_date,
+        period_end_date,
+        {{ footprint.is_suppressed('numerator') }} as is_suppressed,
+        {{ footprint.disclose_count('numerator') }} as numerator,
+        {{ footprint.disclose_count('denominator') }} as denominator,
+        {{ footprint.disclose_rate('indicator_value', 'numerator') }} as indicator_value,
+        {{ footprint.disclose_rate('lower_ci_95', 'numerator') }} as lower_ci_95,
+        {{ footprint.disclose_rate('upper_ci_95', 'numerator') }} as upper_ci_95,
+        borough_value,
+        {{ footprint.disclose_rate('comparison_with_borough', 'numerator') }} as comparison_with_borough,
+        england_value,
+        {{ footprint.disclose_rate('comparison_with_england', 'numerator') }} as comparison_with_england,
+        {{ footprint.disclose_rate('is_outlier', 'numerator') }} as is_outlier,
+        trend_period_type,
+        trend_first_period_month,
+        trend_last_period_month,
+        trend_points,
+        trend_direction,
+        trend_judgement,
+        is_trend_significant,
+        target_value,
+        {{ footprint.disclose_rate('target_status', 'numerator') }} as target_status
+    from profiles
+
+)
+
+select * from final

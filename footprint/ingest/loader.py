@@ -79,7 +79,9 @@ def _known_deliveries(connection: duckdb.DuckDBPyConnection, contract: Contract)
     ).fetchall()
     return {
         "seen": {(r[0], r[1]) for r in rows},
-        "loaded_sha": {r[1] for r in rows if r[2] in ("loaded", "superseded")},
+        # a duplicate is the same content for the same period; identical content for
+        # another period (a map that did not change) is a delivery of its own
+        "loaded": {(r[1], r[3]) for r in rows if r[2] in ("loaded", "superseded")},
         "current": [
             {"file_path": r[0], "period": r[3], "delivery_id": r[4]}
             for r in rows
@@ -236,7 +238,7 @@ def load_feed(
             new.append(delivery)
             if delivery.rejection:
                 continue
-            if delivery.sha256 in known["loaded_sha"]:
+            if (delivery.sha256, delivery.period) in known["loaded"]:
                 continue  # marked duplicate below
             if contract.kind == "xlsx":
                 read_workbook(contract, delivery, content)
@@ -246,14 +248,14 @@ def load_feed(
                     delivery.header = contract.column_names
         new.sort(key=load_order)
 
-        duplicates, to_read, seen_sha = [], [], set(known["loaded_sha"])
+        duplicates, to_read, seen = [], [], set(known["loaded"])
         for delivery in new:
             if delivery.rejection:
                 continue
-            if delivery.sha256 in seen_sha:
+            if (delivery.sha256, delivery.period) in seen:
                 duplicates.append(delivery)
             else:
-                seen_sha.add(delivery.sha256)
+                seen.add((delivery.sha256, delivery.period))
                 to_read.append(delivery)
 
         counts: dict[str, tuple[int, int]] = {}
@@ -349,7 +351,10 @@ def _manifest_rows(
         if d.rejection:
             status, message = "rejected", d.rejection
         elif d.delivery_id in duplicate_ids:
-            status, message = "duplicate", "the same file (same sha256) was already loaded"
+            status, message = (
+                "duplicate",
+                "the same file (same sha256, same period) was already loaded",
+            )
         else:
             status, message = "loaded", "; ".join(d.warnings) or None
         rows.append(

@@ -214,6 +214,17 @@ def test_loading_twice_changes_nothing_and_a_resent_copy_is_a_duplicate(workspac
     ) == [("duplicate", 0)]
 
 
+def test_identical_content_for_another_period_is_a_delivery_of_its_own(workspace):
+    contract = contract_for("ccg__practice_map")
+    folder = feed_folder(workspace["landing"], contract)
+    practice = seed_codes("practices", "practice_code")[0]
+    row = [practice, "A Surgery", "U00001", "A PCN", seed_codes("sdfs", "sdf_code")[0]]
+    for month in ("2025-03", "2025-04"):
+        write_delimited(folder / f"practice_map_{month}.csv", contract.column_names, [row], ",")
+    summary = load(contract, workspace)
+    assert (summary.files_loaded, summary.files_duplicate, summary.rows_loaded) == (2, 0, 2)
+
+
 def spell_row(n: int, **overrides: str) -> list[str]:
     row = {
         "spell_id": f"SP{n:010d}",

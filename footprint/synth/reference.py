@@ -84,8 +84,15 @@ def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
     practices = _read(
         seeds_dir,
         "practices",
-        ["practice_code", "practice_name", "pcn_code", "pcn_name", "sdf_code", "valid_from",
-         "valid_to"],
+        [
+            "practice_code",
+            "practice_name",
+            "pcn_code",
+            "pcn_name",
+            "sdf_code",
+            "valid_from",
+            "valid_to",
+        ],
     )
     bands = _read(seeds_dir, "age_bands", ["age_band", "age_band_order", "age_from", "age_to"])
     bands = bands.assign(order=bands["age_band_order"].astype(int)).sort_values("order")
@@ -102,8 +109,10 @@ def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
 
     age_from = bands["age_from"].astype(int).to_numpy()
     age_to = np.array(
-        [int(t) if t.strip() else f + OPEN_TOP_BAND_SPAN
-         for f, t in zip(age_from, bands["age_to"], strict=True)]
+        [
+            int(t) if t.strip() else f + OPEN_TOP_BAND_SPAN
+            for f, t in zip(age_from, bands["age_to"], strict=True)
+        ]
     )
     band_position = {label: i for i, label in enumerate(bands["age_band"])}
     lsoa_position = {code: i for i, code in enumerate(lsoas["lsoa_code"])}
@@ -114,14 +123,18 @@ def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
     if unknown:
         raise SeedError(f"population.csv refers to age band(s) not in age_bands.csv: {unknown}")
     population = population[population["sex"].isin(["1", "2"])]
-    cells = pd.DataFrame(
-        {
-            "lsoa": population["lsoa_code"].map(lsoa_position).astype(np.int32),
-            "sex": population["sex"].astype(np.int8),
-            "band": population["age_band"].map(band_position).astype(np.int8),
-            "count": pd.to_numeric(population["population"]).astype(np.int64),
-        }
-    ).sort_values(["lsoa", "sex", "band"], kind="stable").reset_index(drop=True)
+    cells = (
+        pd.DataFrame(
+            {
+                "lsoa": population["lsoa_code"].map(lsoa_position).astype(np.int32),
+                "sex": population["sex"].astype(np.int8),
+                "band": population["age_band"].map(band_position).astype(np.int8),
+                "count": pd.to_numeric(population["population"]).astype(np.int64),
+            }
+        )
+        .sort_values(["lsoa", "sex", "band"], kind="stable")
+        .reset_index(drop=True)
+    )
 
     return Reference(
         sdf_codes=sdf_codes,

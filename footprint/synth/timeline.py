@@ -153,16 +153,19 @@ class Timeline:
         raise ValueError(f"unknown period kind {kind!r}")
 
 
+def year_and_month_day(days: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar year and a month-day key (month * 32 + day) of day numbers, vectorised."""
+    dates = np.asarray(days, dtype=np.int64).astype("datetime64[D]")
+    months = dates.astype("datetime64[M]")
+    year = months.astype(np.int64) // 12 + 1970
+    month_day = (months.astype(np.int64) % 12) * 32 + (dates - months).astype(np.int64)
+    return year, month_day
+
+
 def ages_in_years(dob_days: np.ndarray, at_days: np.ndarray | int) -> np.ndarray:
     """Whole years between dates of birth and dates (both day numbers), vectorised."""
-    dob = np.asarray(dob_days).astype("datetime64[D]")
-    at = np.broadcast_to(np.asarray(at_days), dob.shape).astype("datetime64[D]")
-    dob_year = dob.astype("datetime64[Y]").astype(np.int64)
-    at_year = at.astype("datetime64[Y]").astype(np.int64)
-    dob_month = dob.astype("datetime64[M]")
-    at_month = at.astype("datetime64[M]")
-    dob_md = (dob_month.astype(np.int64) % 12) * 32 + (dob - dob_month).astype(np.int64)
-    at_md = (at_month.astype(np.int64) % 12) * 32 + (at - at_month).astype(np.int64)
+    dob_year, dob_md = year_and_month_day(dob_days)
+    at_year, at_md = year_and_month_day(at_days)
     return (at_year - dob_year - (at_md < dob_md)).astype(np.int16)
 
 

@@ -29,13 +29,15 @@ def repository(tmp_path_factory):
 def describe(repository) -> dict:
     graph = repository.asset_graph
     return {
-        "assets": sorted(k.to_user_string() for k in graph.get_all_asset_keys()
-                         if graph.get(k).is_materializable),
+        "assets": sorted(
+            k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).is_materializable
+        ),
         "asset_checks": sorted(k.to_user_string() for k in graph.asset_check_keys),
         "jobs": sorted(j.name for j in repository.get_all_jobs() if not j.name.startswith("__")),
         "schedules": sorted(
             f"{s.name}: {s.cron_schedule} {s.execution_timezone} -> {s.job_name}"
-            for s in repository.schedule_defs),
+            for s in repository.schedule_defs
+        ),
         "sensors": sorted(s.name for s in repository.sensor_defs),
     }
 

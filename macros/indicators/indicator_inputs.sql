@@ -37,36 +37,32 @@
     end
 {%- endmacro %}
 
-{#- Usual residents (Census 2021) by SDF of residence (and age band), aged
-    min_age..max_age. -#}
-{% macro resident_population(min_age=none, max_age=none, by_age_band=false) -%}
+{#- Population denominators per SDF and reporting month (and age band when by_age_band),
+    aged min_age..max_age: GP registered patients counted at the start of the month
+    (int_sdf_populations_attributed), attributed 'residence' (the SDF of the patients'
+    LSOA) or 'registration' (the SDF of their practice that month). -#}
+{% macro sdf_population(attribution, min_age=none, max_age=none, by_age_band=false) -%}
     select
-        population_lsoas.sdf_code,
+        sdf_populations.sdf_code,
+        sdf_populations.period_month,
         {%- if by_age_band %}
-        population_census.age_band,
+        sdf_populations.age_band,
         {%- endif %}
-        sum(population_census.population * {{ footprint.age_band_share(
-            'population_bands.age_from', 'population_bands.age_to', min_age, max_age) }}) as population
-    from {{ ref('population') }} as population_census
-    inner join {{ ref('lsoas') }} as population_lsoas
-        on population_census.lsoa_code = population_lsoas.lsoa_code
-    inner join {{ ref('age_bands') }} as population_bands
-        on population_census.age_band = population_bands.age_band
-    group by population_lsoas.sdf_code{% if by_age_band %}, population_census.age_band{% endif %}
+        sum(sdf_populations.registered_patients * {{ footprint.age_band_share(
+            'sdf_populations.age_from', 'sdf_populations.age_to', min_age, max_age) }}) as population
+    from {{ ref('int_sdf_populations_attributed') }} as sdf_populations
+    where sdf_populations.attribution = '{{ attribution }}'
+    group by sdf_populations.sdf_code, sdf_populations.period_month{% if by_age_band %}, sdf_populations.age_band{% endif %}
 {%- endmacro %}
 
-{#- Registered patients at the start of each month by SDF of registration (the
-    practice's SDF that month), aged min_age..max_age. -#}
-{% macro registered_population(min_age=none, max_age=none) -%}
-    select
-        registered.registration_sdf_code as sdf_code,
-        registered.registration_month_start_date as period_month,
-        sum(registered.registered_patients * {{ footprint.age_band_share(
-            'registered_bands.age_from', 'registered_bands.age_to', min_age, max_age) }}) as population
-    from {{ ref('fct_registered_population') }} as registered
-    inner join {{ ref('age_bands') }} as registered_bands
-        on registered.age_band = registered_bands.age_band
-    group by registered.registration_sdf_code, registered.registration_month_start_date
+{#- Residents by SDF of residence: registered patients living in the SDF's LSOAs. -#}
+{% macro resident_population(min_age=none, max_age=none, by_age_band=false) -%}
+    {{ footprint.sdf_population('residence', min_age, max_age, by_age_band) }}
+{%- endmacro %}
+
+{#- Registered patients by SDF of registration (the practice's SDF that month). -#}
+{% macro registered_population(min_age=none, max_age=none, by_age_band=false) -%}
+    {{ footprint.sdf_population('registration', min_age, max_age, by_age_band) }}
 {%- endmacro %}
 
 {#- The common long shape every indicator model ends with. -#}

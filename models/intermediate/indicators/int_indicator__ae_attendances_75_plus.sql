@@ -41,6 +41,7 @@ final as (
         and scaffold.period_month = monthly_counts.period_month
     left join population
         on scaffold.sdf_code = population.sdf_code
+        and scaffold.period_month = population.period_month
 
 )
 

@@ -43,6 +43,7 @@ final as (
         and scaffold.age_band = monthly_counts.age_band
     left join population
         on scaffold.sdf_code = population.sdf_code
+        and scaffold.period_month = population.period_month
         and scaffold.age_band = population.age_band
 
 )

@@ -96,6 +96,7 @@ final as (
         and period_counts.period_type = '{{ period_type }}'
     left join population
         on scaffold.sdf_code = population.sdf_code
+        and scaffold.period_month = population.period_month
     {% if period_type == 'rolling_12_months' %}where scaffold.month_number >= 12{% endif %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}

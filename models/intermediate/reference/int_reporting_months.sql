@@ -35,7 +35,8 @@ window_bounds as (
         {% if var('report_month') -%}
         cast('{{ var("report_month")[:7] }}-01' as date) as report_month_start_date
         {%- else -%}
-        {{ footprint.add_months(-1, footprint.add_days(1, 'last_covered_date')) }} as report_month_start_date
+        {{ footprint.month_of(footprint.add_months(-1, footprint.add_days(1, 'last_covered_date'))) }}
+            as report_month_start_date
         {%- endif %}
     from data_span
 

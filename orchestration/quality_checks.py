@@ -1,0 +1,145 @@
+"""The quality gate as Dagster asset checks: one per checkpoint file in
+expectations/checkpoints/, made by one factory.
+
+A delivery checkpoint checks the ingestion asset raw/<organisation>__<feed>; a mart
+checkpoint checks the dbt asset <schema>/<model> (the key dbt_assets.py's translator
+gives it). A checkpoint whose suite has blocking expectations is a blocking check: when
+one of those fails (severity ERROR) Dagster does not run what is downstream of the
+asset in the same run, so nothing is published. Failing warnings only are reported
+with severity WARN and block nothing.
+
+Great Expectations is imported only when a check runs, never when the definitions load.
+(No `from __future__ import annotations` here: Dagster reads the check's `context`
+annotation as a class.)
+"""
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from footprint.paths import dbt_manifest_path
+from footprint.quality.results import CheckpointResult
+from footprint.quality.runner import asset_key_path, feed_contract
+from footprint.quality.specs import EXPECTATIONS_DIR, CheckpointSpec, load_checkpoints
+from footprint.quality.warehouse import WarehouseError
+
+log = logging.getLogger(__name__)
+MAX_ROWS_IN_METADATA = 25
+
+
+def check_name(checkpoint: CheckpointSpec) -> str:
+    return f"expectations_{checkpoint.name}"
+
+
+def _failure_table(result: CheckpointResult) -> str:
+    """Markdown: the failing expectations, blocking first, with what was found."""
+    from footprint.quality.report import outcome_in_words
+
+    rows = [
+        (outcome.severity, outcome.name, batch.label, outcome_in_words(outcome))
+        for batch in result.batches
+        for outcome in batch.expectations
+        if outcome.failed
+    ]
+    rows.sort(key=lambda r: r[0] != "blocking")
+    if not rows:
+        return "none"
+    lines = ["| severity | expectation | batch | found |", "| --- | --- | --- | --- |"]
+    lines += [
+        "| " + " | ".join(str(cell).replace("|", "/") for cell in row) + " |"
+        for row in rows[:MAX_ROWS_IN_METADATA]
+    ]
+    if len(rows) > MAX_ROWS_IN_METADATA:
+        lines.append(f"\n… and {len(rows) - MAX_ROWS_IN_METADATA} more (see the results file).")
+    return "\n".join(lines)
+
+
+def _examples(result: CheckpointResult) -> dict[str, Any]:
+    """The first failing examples of each failing expectation, by expectation name."""
+    examples: dict[str, Any] = {}
+    for batch in result.batches:
+        for outcome in batch.expectations:
+            if outcome.failed and outcome.examples and outcome.name not in examples:
+                examples[outcome.name] = {"batch": batch.label, "examples": outcome.examples}
+    return examples
+
+
+def check_result(result: CheckpointResult, results_file: Path | None) -> dg.AssetCheckResult:
+    """Passed when nothing failed; ERROR when a blocking expectation failed (or a
+    blocking checkpoint could not run); WARN when only warnings failed."""
+    severity = dg.AssetCheckSeverity.ERROR if result.blocking_failed else dg.AssetCheckSeverity.WARN
+    blocking = sum(len(b.failed_blocking) for b in result.batches)
+    warnings = sum(len(b.failed_warning) for b in result.batches)
+    if result.error:
+        description = f"The checkpoint could not run: {result.error}"
+    elif result.success:
+        description = f"Every expectation held ({len(result.batches)} batch(es) validated)."
+    else:
+        description = f"{blocking} blocking and {warnings} warning expectation(s) failed."
+    metadata: dict[str, Any] = {
+        "batches validated": len(result.batches),
+        "blocking failures": blocking,
+        "warning failures": warnings,
+        "failing expectations": dg.MetadataValue.md(_failure_table(result)),
+        "examples": dg.MetadataValue.json(_examples(result)),
+        "notes": " ".join(result.notes) or "none",
+    }
+    if results_file:
+        metadata["results file"] = dg.MetadataValue.path(str(results_file))
+    return dg.AssetCheckResult(
+        passed=result.success, severity=severity, description=description, metadata=metadata
+    )
+
+
+def checkpoint_check(
+    checkpoint: CheckpointSpec, asset_key: dg.AssetKey, expectations_dir: Path
+) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=asset_key,
+        name=check_name(checkpoint),
+        description=checkpoint.description
+        or f"Great Expectations checkpoint expectations/checkpoints/{checkpoint.name}.yml",
+        blocking=checkpoint.blocking,
+        metadata={
+            "checkpoint": f"expectations/checkpoints/{checkpoint.name}.yml",
+            "suite": f"expectations/suites/{checkpoint.suite_name}.yml",
+            "blocking": checkpoint.blocking,
+        },
+    )
+    def check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        from footprint.quality.results import run_dir
+        from footprint.quality.runner import run_checkpoint
+
+        run_id = context.run.run_id
+        result = run_checkpoint(checkpoint.name, run_id, expectations_dir=expectations_dir)
+        if result.error:
+            context.log.error(f"{checkpoint.name}: {result.error}")
+        return check_result(result, run_dir(run_id) / f"{checkpoint.name}.json")
+
+    return check
+
+
+def quality_asset_checks(
+    expectations_dir: Path = EXPECTATIONS_DIR, dbt_manifest: Path | None = None
+) -> list[dg.AssetChecksDefinition]:
+    """One asset check per checkpoint file, on the asset it validates.
+
+    A delivery checkpoint must name a feed with a contract (else this raises). A mart
+    checkpoint whose model is not in dbt's manifest is left out with a warning, so that
+    the code location still loads while a mart is renamed; the quality report then
+    lists the published mart that has no checkpoint.
+    """
+    dbt_manifest = dbt_manifest or dbt_manifest_path()
+    checks = []
+    for checkpoint in load_checkpoints(expectations_dir):
+        if checkpoint.kind == "delivery":
+            feed_contract(checkpoint.target)
+        try:
+            key = dg.AssetKey(asset_key_path(checkpoint, dbt_manifest))
+        except WarehouseError as error:
+            log.warning("no asset check for checkpoint %s: %s", checkpoint.name, error)
+            continue
+        checks.append(checkpoint_check(checkpoint, key, expectations_dir))
+    return checks

@@ -1,0 +1,163 @@
+"""Scanners for identifiable data: clear NHS numbers, dates of birth, postcodes.
+
+They read any file Footprint writes (DuckDB, Parquet, HTML, JSON, text) and every
+table of a DuckDB database, and return what they found with where they found it, so a
+failing test names the file, table and column to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from footprint.nhs_number import is_valid
+
+# ten digits (optionally written 3-3-4 with spaces or dashes) standing alone: not part of
+# a longer number, a hex pseudonym, a decimal or an identifier such as INC0001000353
+_TEN_DIGITS = re.compile(r"(?<![0-9A-Za-z._])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![0-9A-Za-z_]|\.\d)")
+# a full UK postcode (outward and inward code), e.g. WN1 1AA, M14 5QR, SW1A 2AA
+_POSTCODE = re.compile(
+    r"(?<![0-9A-Za-z])[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?![0-9A-Za-z])"
+)
+_BIRTH_NAME = re.compile(r"birth|dob|born", re.IGNORECASE)
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Finding:
+    where: str  # file, or database/table.column
+    what: str  # "NHS number", "postcode", "date of birth", ...
+    sample: str  # masked: enough to find it, not enough to disclose it
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what} ({self.sample})"
+
+
+def _mask(value: str) -> str:
+    return value[:3] + "*" * max(len(value) - 3, 0)
+
+
+def clear_nhs_numbers(text: str) -> list[str]:
+    """Every standalone ten-digit number in the text that passes Modulus 11."""
+    found = []
+    for match in _TEN_DIGITS.finditer(text):
+        digits = "".join(match.groups())
+        if is_valid(digits):
+            found.append(digits)
+    return found
+
+
+def postcodes(text: str) -> list[str]:
+    return _POSTCODE.findall(text)
+
+
+def scan_text(text: str, where: str) -> list[Finding]:
+    findings = [Finding(where, "NHS number", _mask(n)) for n in clear_nhs_numbers(text)]
+    findings += [Finding(where, "postcode", _mask(p)) for p in postcodes(text)]
+    return findings
+
+
+def _tables(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    return connection.execute(
+        "select table_catalog, table_schema, table_name from information_schema.tables "
+        "where table_catalog not in ('system', 'temp') order by all"
+    ).fetchall()
+
+
+def _columns(
+    connection: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str
+) -> list[tuple[str, str]]:
+    return connection.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall()
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def scan_relation(
+    connection: duckdb.DuckDBPyConnection, relation: str, columns: list[tuple[str, str]], where: str
+) -> list[Finding]:
+    """Every column of one table or view: text and whole numbers for NHS numbers and
+    postcodes, and any column named for a birth date holding full dates."""
+    findings: list[Finding] = []
+    for name, data_type in columns:
+        column = f"{where}.{name}"
+        expression = f"cast({_quote(name)} as varchar)"
+        if _BIRTH_NAME.search(name):
+            if data_type in ("DATE", "TIMESTAMP") or data_type.startswith("TIMESTAMP"):
+                findings.append(Finding(column, "date of birth", data_type))
+                continue
+            (full,) = connection.execute(
+                f"select count(*) from {relation} where regexp_matches({expression}, ?)",
+                [_FULL_DATE.pattern],
+            ).fetchone()
+            if full:
+                findings.append(Finding(column, "date of birth", f"{full} full dates"))
+        if data_type in ("VARCHAR", "BIGINT", "HUGEINT", "UBIGINT", "JSON") or data_type.endswith(
+            "[]"
+        ):
+            # only values with ten digits in a row (or a postcode shape) go back to Python
+            candidates = connection.execute(
+                f"select distinct {expression} from {relation} "
+                f"where regexp_matches({expression}, '\\d{{3}}[ -]?\\d{{3}}[ -]?\\d{{4}}|"
+                f"[A-Z]{{1,2}}\\d[A-Z\\d]? ?\\d[A-Z]{{2}}')"
+            ).fetchall()
+            for (value,) in candidates:
+                findings += scan_text(value, column)
+    return findings
+
+
+def scan_database(path: Path) -> list[Finding]:
+    """Every table and view of a DuckDB file, opened read-only."""
+    findings: list[Finding] = []
+    with duckdb.connect(str(path), read_only=True) as connection:
+        for catalog, schema, table in _tables(connection):
+            relation = f"{_quote(catalog)}.{_quote(schema)}.{_quote(table)}"
+            columns = _columns(connection, catalog, schema, table)
+            where = f"{path.name}:{schema}.{table}"
+            findings += scan_relation(connection, relation, columns, where)
+    return findings
+
+
+def scan_parquet(path: Path) -> list[Finding]:
+    with duckdb.connect() as connection:
+        connection.execute("create view p as select * from read_parquet(?)", [str(path)])
+        columns = [(n, t) for n, t, *_ in connection.execute("describe p").fetchall()]
+        return scan_relation(connection, "p", columns, path.name)
+
+
+def scan_tree(root: Path) -> Iterator[Finding]:
+    """Every file under root: DuckDB and Parquet by their tables, anything else as text."""
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if path.suffix == ".duckdb":
+            yield from scan_database(path)
+        elif path.suffix == ".parquet":
+            yield from scan_parquet(path)
+        elif path.suffix in (".wal", ".lock"):
+            continue
+        else:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            yield from scan_text(text, str(path.relative_to(root)))
+
+
+def files_containing(roots: Iterable[Path], needles: Iterable[bytes]) -> list[str]:
+    """Files under the roots whose bytes contain any of the needles."""
+    needles = [n for n in needles if n]
+    hits = []
+    for root in roots:
+        paths = [root] if root.is_file() else sorted(root.rglob("*"))
+        for path in paths:
+            if path.is_file() and not path.is_symlink():
+                content = path.read_bytes()
+                if any(n in content for n in needles):
+                    hits.append(str(path))
+    return hits

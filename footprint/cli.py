@@ -5,6 +5,9 @@ footprint generate [options]     write synthetic deliveries into landing/
 footprint ingest [--organisation ORG] [--feed FEED]
 footprint sources                regenerate dbt sources from contracts/
 footprint run                    the nightly job (ingest, dbt build, checks, publish)
+footprint rollback [--to BUILD]  make an earlier published version current again
+footprint profiles [--sdf CODE]  render the SDF profiles from the published marts
+footprint lineage COMMAND        lineage and audit documents (see: footprint lineage -h)
 footprint demo                   key + 24 months of synthetic data + the nightly job
 """
 
@@ -41,7 +44,9 @@ def _sources(_: argparse.Namespace) -> int:
 def _run(_: argparse.Namespace) -> int:
     from orchestration.run import run_nightly
 
-    return 0 if run_nightly() else 1
+    outcome = run_nightly()
+    print(outcome.summary(), file=sys.stdout if outcome.success else sys.stderr)
+    return 0 if outcome.success else 1
 
 
 def _rollback(args: argparse.Namespace) -> int:
@@ -77,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--organisation", help="only this organisation's feeds, e.g. trust")
     ingest.add_argument("--feed", help="only this feed, e.g. trust__ae_attendances")
     commands.add_parser("sources", help="regenerate dbt source YAML from the feed contracts")
+    commands.add_parser(
+        "profiles", help="render the SDF profiles (see: footprint profiles -h)", add_help=False
+    )
+    commands.add_parser(
+        "lineage", help="lineage and audit documents (see: footprint lineage -h)", add_help=False
+    )
     commands.add_parser("run", help="run the nightly job once, now")
     roll = commands.add_parser("rollback", help="make an earlier published version current")
     roll.add_argument("--to", help="build id to restore (default: the one before current)")
@@ -89,6 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         from footprint.synth.cli import main as generate
 
         return generate(argv[1:])
+    if argv[:1] == ["profiles"]:
+        from footprint.profiles.render import main as profiles
+
+        return profiles(argv[1:])
+    if argv[:1] == ["lineage"]:
+        from footprint.lineage.cli import main as lineage
+
+        return lineage(argv[1:])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     handlers = {
@@ -96,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         "ingest": _ingest,
         "sources": _sources,
         "run": _run,
+        "rollback": _rollback,
         "demo": _demo,
     }
     try:

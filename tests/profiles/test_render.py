@@ -1,0 +1,131 @@
+"""Rendering without a browser: which files, self-contained, atomic, the CLI, and the
+errors a person can act on."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import duckdb
+import pytest
+
+from footprint.profiles import render
+from footprint.profiles.marts import ProfileDataError, read_published
+from footprint.profiles.render import main, render_profiles, write_atomically
+from tests.profiles.fixture import SDFS, SUPPRESSED_HEADLINE, mart_columns
+
+EXTERNAL_REFERENCE = re.compile(
+    r"""(?:src|href|action|poster|data)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE
+)
+
+
+def test_one_page_per_sdf_and_the_overview(rendered):
+    names = sorted(p.name for p in rendered)
+    assert names == sorted([f"{code}.html" for code, _ in SDFS] + ["index.html"])
+    assert all(p.stat().st_size > 0 for p in rendered)
+
+
+def _without_plotly_js(html: str) -> str:
+    """The page's own markup: plotly.js's source mentions map-tile URLs it never uses
+    here (the browser test proves nothing is fetched)."""
+    start = html.index("<script>", html.index("</style>"))
+    end = html.index("</script>", start)
+    assert "plotly.js v" in html[start:end]
+    return html[:start] + html[end:]
+
+
+def test_pages_are_self_contained(rendered):
+    for path in rendered:
+        html = path.read_text(encoding="utf-8")
+        assert html.count("plotly.js v") == 1, f"{path.name}: plotly.js inlined once"
+        own = _without_plotly_js(html)
+        assert "<script src" not in own and "<link" not in own and "<img" not in own
+        assert not EXTERNAL_REFERENCE.search(own), f"{path.name} refers to the network"
+        assert "default-src 'none'" in html  # the browser refuses any fetch
+        assert "@media print" in html and "@page" in html
+
+
+def test_suppressed_headline_is_said_in_words_and_not_leaked(rendered, published_db):
+    code, indicator = SUPPRESSED_HEADLINE
+    html = (rendered[0].parent / f"{code}.html").read_text(encoding="utf-8")
+    card = html[html.index(f'id="indicator-{indicator}"') :]
+    card = card[: card.index("</article>")]
+    assert "suppressed (fewer than 8)" in card
+    assert 'data-field="indicator_value" data-raw=""' in card
+
+
+def test_one_sdf_only(published_db, tmp_path):
+    written = render_profiles(published_db, tmp_path, ["SDF2"])
+    assert written == [tmp_path / "SDF2.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["SDF2.html"]
+
+
+def test_unknown_sdf_writes_nothing(published_db, tmp_path):
+    with pytest.raises(ValueError, match=r"SDF9.*published SDFs: SDF1, SDF2, SDF3"):
+        render_profiles(published_db, tmp_path / "out", ["SDF1", "SDF9"])
+    assert not (tmp_path / "out").exists()
+
+
+def test_rendering_twice_replaces_files_and_leaves_no_temporary(published_db, tmp_path):
+    render_profiles(published_db, tmp_path, ["SDF1"])
+    first = (tmp_path / "SDF1.html").stat().st_ino
+    render_profiles(published_db, tmp_path, ["SDF1"])
+    assert (tmp_path / "SDF1.html").stat().st_ino != first  # a new file moved into place
+    assert [p.name for p in tmp_path.iterdir()] == ["SDF1.html"]
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "page.html"
+    target.write_text("old")
+
+    def broken_replace(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(render.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_atomically(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+    monkeypatch.undo()
+    write_atomically(target, "new")
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_cli(published_db, tmp_path, capsys):
+    assert main(["--published", str(published_db), "--out", str(tmp_path), "--sdf", "SDF1"]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {tmp_path / 'SDF1.html'}"
+    assert main(["--published", str(tmp_path / "missing.duckdb"), "--out", str(tmp_path)]) == 2
+    assert "no published file" in capsys.readouterr().err
+
+
+def test_cli_defaults_to_the_published_folder(published, monkeypatch, capsys):
+    monkeypatch.setenv("FOOTPRINT_PUBLISHED", str(published))
+    assert main(["--sdf", "SDF3"]) == 0
+    assert (published / "current" / "profiles" / "SDF3.html").is_file()
+    shutil.rmtree(published / "current" / "profiles")
+
+
+def test_a_missing_mart_is_named(tmp_path):
+    path = tmp_path / "footprint.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema publication")
+        connection.execute("create table publication.build_info as select 'b' as build_id")
+    with pytest.raises(
+        ProfileDataError, match=re.escape("sdf.sdf_indicator_catalogue, sdf.sdf_profiles")
+    ):
+        read_published(path)
+
+
+def test_the_fixture_follows_the_dbt_yaml(published_db):
+    """The fixture's tables have exactly the YAML's columns, in order, so the profiles
+    are tested against the marts' real shape."""
+    yaml_columns = mart_columns()
+    with duckdb.connect(str(published_db), read_only=True) as connection:
+        for table in yaml_columns:
+            columns = connection.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'sdf' and table_name = ? order by ordinal_position",
+                [table],
+            ).fetchall()
+            assert [c[0] for c in columns] == [name for name, _ in yaml_columns[table]]

@@ -1,0 +1,78 @@
+"""Opening a rendered page in the browser and collecting what it shows, for the tests."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tests.profiles import published_values
+from tests.profiles.browser import Browser, Page, PageLog
+
+COLLECT_FIGURES = """
+Array.from(document.querySelectorAll('[data-field]')).map(e => ({
+  field: e.dataset.field,
+  raw: e.dataset.raw === undefined ? null : e.dataset.raw,
+  text: e.innerText,
+  indicator: (e.closest('[data-indicator]') || {dataset: {}}).dataset.indicator || null,
+  area: e.dataset.area || (e.closest('[data-area]') || {dataset: {}}).dataset.area || null,
+  comparison: e.dataset.comparison === undefined ? null : e.dataset.comparison,
+  target_status: e.dataset.targetStatus === undefined ? null : e.dataset.targetStatus,
+  lower: e.dataset.lower || null,
+  upper: e.dataset.upper || null,
+}))
+"""
+OPEN_DEFINITIONS = "document.querySelectorAll('details').forEach(d => d.open = true); true"
+TREND_CHARTS = """
+Array.from(document.querySelectorAll('article.card')).map(card => {
+  const chart = card.querySelector('.plotly-graph-div');
+  const main = chart.data.find(t => t.mode === 'lines+markers');
+  return {indicator: card.dataset.indicator, area: card.dataset.area,
+          name: main.name, x: Array.from(main.x), y: Array.from(main.y)};
+})
+"""
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What one page showed and did in the browser."""
+
+    log: PageLog
+    chart_count: int
+    figures: list[dict[str, Any]]
+    trend_charts: list[dict[str, Any]]
+
+
+def open_page(browser: Browser, path: Path) -> AbstractContextManager[Page]:
+    width = 1100 if path.name == "index.html" else 800
+    return browser.page(path, width=width)
+
+
+def visit(browser: Browser, path: Path) -> Visit:
+    with open_page(browser, path) as page:
+        log = page.log()  # before anything is clicked: the page as it loads
+        chart_count = page.evaluate("document.querySelectorAll('.plotly-graph-div').length")
+        page.evaluate(OPEN_DEFINITIONS)  # so that every definition's figures are shown
+        figures = page.evaluate(COLLECT_FIGURES)
+        trend_charts = page.evaluate(TREND_CHARTS)
+    return Visit(log, chart_count, figures, trend_charts)
+
+
+def value_problems(
+    figures: list[dict[str, Any]], published: published_values.Published
+) -> list[str]:
+    return [p for f in figures for p in published_values.mismatches(f, published)]
+
+
+def check_trend(chart: dict, published: published_values.Published) -> None:
+    """The trend line is the published series the trend was tested on, month by month."""
+    headline = published.headlines[(chart["area"], chart["indicator"])]
+    period_type = headline["trend_period_type"] or published.trend_series[chart["indicator"]]
+    series = dict(published.series[(chart["indicator"], chart["area"], period_type)])
+    assert chart["x"], chart
+    for x, y in zip(chart["x"], chart["y"], strict=True):
+        month = date.fromisoformat(str(x)[:10])
+        assert series[month] == y, (chart["indicator"], chart["area"], month, series[month], y)
+    assert len(chart["x"]) <= 24

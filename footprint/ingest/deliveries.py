@@ -10,6 +10,8 @@ from __future__ import annotations
 import calendar
 import hashlib
 import io
+import logging
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +20,7 @@ from pathlib import Path
 from footprint.contracts import Contract
 
 BOM = "\ufeff"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,19 +70,48 @@ def find_files(contract: Contract, landing: Path) -> list[Path]:
     """Every file under landing/<organisation>/<feed>/ (subfolders included), sorted.
 
     Symbolic links and anything resolving outside the feed's folder are skipped, so
-    a crafted name or link cannot make ingestion read elsewhere.
+    a crafted name or link cannot make ingestion read elsewhere: that includes an
+    organisation or feed folder that is itself a link out of the landing folder. A
+    folder that cannot be read is an error naming it, never an empty feed.
     """
-    folder = (landing / contract.organisation / contract.feed).resolve()
+    root = landing.resolve()
+    folder = root / contract.organisation / contract.feed
+    if folder.parent.is_symlink() or folder.is_symlink():
+        log.warning("%s: %s is a symbolic link; ignored", contract.name, folder)
+        return []
     if not folder.is_dir():
         return []
+
+    def unreadable(err: OSError) -> None:
+        raise PermissionError(
+            err.errno,
+            f"{contract.name}: cannot read the folder {err.filename} ({err.strerror}); "
+            f"give the user running Footprint read access to it, then run again",
+        ) from err
+
     found = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_symlink() or not path.is_file() or path.name.startswith("."):
-            continue
-        if not path.resolve().is_relative_to(folder):
-            continue
-        found.append(path)
-    return found
+    for directory, subfolders, files in os.walk(folder, onerror=unreadable):
+        subfolders[:] = sorted(s for s in subfolders if not s.startswith("."))
+        for name in files:
+            path = Path(directory) / name
+            if path.is_symlink() or not path.is_file() or name.startswith("."):
+                continue
+            if not path.resolve().is_relative_to(folder):
+                continue
+            found.append(path)
+    return sorted(found)
+
+
+def read_delivery(contract: Contract, path: Path) -> bytes:
+    """A delivered file's bytes; a file that cannot be read is an error naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise type(err)(
+            err.errno,
+            f"{contract.name}: cannot read the delivered file {path} ({err.strerror}); "
+            f"nothing of this feed was loaded; fix the file's permissions, then run again",
+        ) from err
 
 
 def describe(contract: Contract, path: Path, landing: Path, content: bytes) -> Delivery:

@@ -7,6 +7,7 @@ transaction per feed, so a crash leaves either the whole batch or none of it.
 
 from __future__ import annotations
 
+import csv
 import logging
 import time
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from footprint.ingest.deliveries import (
     describe,
     find_files,
     load_order,
+    read_delivery,
     read_workbook,
 )
 from footprint.nhs_number import pseudonymise_many
@@ -103,12 +105,44 @@ def _reference_tables(connection: duckdb.DuckDBPyConnection, contract: Contract)
                     f"{contract.path}: column {column.name} refers to {column.reference}, "
                     f"but {path} does not exist"
                 )
+            check_seed(path, seed_column)
             script = sql.render(
                 SQL_DIR, "reference_table.sql.j2", table=table, seed_column=seed_column
             )
             sql.run_script(connection, script, {"seed_path": str(path)})
             names[column.reference] = table
     return names
+
+
+def check_seed(path: Path, column: str) -> None:
+    """A seed code list must be well formed before it judges deliveries: every row has
+    the header's fields and a code. A bad row is an error naming the file and line."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle, strict=True)
+        header = next(reader, [])
+        if column not in header:
+            raise ValueError(f"{path}: the header has no column {column!r} ({header})")
+        position = header.index(column)
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader, None)
+            except csv.Error as err:
+                raise ValueError(
+                    f"{path}, line {line}: {err} (a quote opened and never closed?); "
+                    f"correct the seed, then run again"
+                ) from None
+            if row is None:
+                return
+            if len(row) != len(header):
+                raise ValueError(
+                    f"{path}, line {line}: {len(row)} field(s) where the header has "
+                    f"{len(header)}; correct the seed, then run again"
+                )
+            if not row[position].strip():
+                raise ValueError(
+                    f"{path}, line {line}: no {column}; correct the seed, then run again"
+                )
 
 
 def _layouts(contract: Contract, deliveries: list[Delivery]) -> pa.Table:
@@ -231,7 +265,7 @@ def load_feed(
 
         new: list[Delivery] = []
         for path in find_files(contract, landing):
-            content = path.read_bytes()
+            content = read_delivery(contract, path)
             delivery = describe(contract, path, landing, content)
             if (delivery.relative_path, delivery.sha256) in known["seen"]:
                 continue  # this exact file at this path is already accounted for

@@ -133,59 +133,64 @@ def publish(
     version_code = code_version()
     published_at = datetime.now(UTC).replace(tzinfo=None)
     staging = published / ".staging" / build_id
-    shutil.rmtree(staging, ignore_errors=True)
+    # one build at a time (build_lock): anything left in .staging is from a build that
+    # died or failed, and only takes space the new version needs
+    shutil.rmtree(staging.parent, ignore_errors=True)
     (staging / "parquet").mkdir(parents=True)
-
-    connection = duckdb.connect()
     try:
-        connection.execute("attach ? as wh (read_only)", [str(warehouse)])
-        connection.execute("attach ? as published", [str(staging / DATABASE_NAME)])
-        row_counts: dict[str, int] = {}
-        for mart in marts:
-            script = sql.render(SQL_DIR, "copy_mart.sql.j2", schema=mart.schema, name=mart.name)
-            sql.run_script(connection, script)
-            (count,) = connection.execute(
-                sql.render(SQL_DIR, "count_rows.sql.j2", relation=mart.relation)
-            ).fetchone()
-            row_counts[mart.relation] = count
-            connection.execute(
-                sql.render(SQL_DIR, "to_parquet.sql.j2", relation=mart.relation),
-                {"path": str(staging / "parquet" / f"{mart.relation}.parquet")},
+        connection = duckdb.connect()
+        try:
+            connection.execute("attach ? as wh (read_only)", [str(warehouse)])
+            connection.execute("attach ? as published", [str(staging / DATABASE_NAME)])
+            row_counts: dict[str, int] = {}
+            for mart in marts:
+                script = sql.render(SQL_DIR, "copy_mart.sql.j2", schema=mart.schema, name=mart.name)
+                sql.run_script(connection, script)
+                (count,) = connection.execute(
+                    sql.render(SQL_DIR, "count_rows.sql.j2", relation=mart.relation)
+                ).fetchone()
+                row_counts[mart.relation] = count
+                connection.execute(
+                    sql.render(SQL_DIR, "to_parquet.sql.j2", relation=mart.relation),
+                    {"path": str(staging / "parquet" / f"{mart.relation}.parquet")},
+                )
+            sql.run_script(
+                connection,
+                sql.render(SQL_DIR, "build_info.sql.j2"),
+                {"build_id": build_id, "code_version": version_code, "published_at": published_at},
             )
-        sql.run_script(
-            connection,
-            sql.render(SQL_DIR, "build_info.sql.j2"),
-            {"build_id": build_id, "code_version": version_code, "published_at": published_at},
-        )
-        deliveries = _deliveries(connection)
-        connection.execute("checkpoint published")
-        connection.execute("detach published")
-    finally:
-        connection.close()
+            deliveries = _deliveries(connection)
+            connection.execute("checkpoint published")
+            connection.execute("detach published")
+        finally:
+            connection.close()
 
-    manifest = {
-        "build_id": build_id,
-        "code_version": version_code,
-        "published_at": published_at.isoformat(),
-        "marts": [
-            {
-                "relation": m.relation,
-                "rows": row_counts[m.relation],
-                "parquet": f"parquet/{m.relation}.parquet",
-            }
-            for m in marts
-        ],
-        "deliveries": deliveries,
-        "checks": checks,
-        "quality_report": "quality_report.html" if quality_report else None,
-    }
-    if quality_report:
-        shutil.copy2(quality_report, staging / "quality_report.html")
-    _write_json(staging / MANIFEST_NAME, manifest)
+        manifest = {
+            "build_id": build_id,
+            "code_version": version_code,
+            "published_at": published_at.isoformat(),
+            "marts": [
+                {
+                    "relation": m.relation,
+                    "rows": row_counts[m.relation],
+                    "parquet": f"parquet/{m.relation}.parquet",
+                }
+                for m in marts
+            ],
+            "deliveries": deliveries,
+            "checks": checks,
+            "quality_report": "quality_report.html" if quality_report else None,
+        }
+        if quality_report:
+            shutil.copy2(quality_report, staging / "quality_report.html")
+        _write_json(staging / MANIFEST_NAME, manifest)
 
-    version = published / "versions" / build_id
-    version.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(staging, version)
+        version = published / "versions" / build_id
+        version.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging, version)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # e.g. a full disk: free it again
+        raise
     _activate(published, version)
     _prune(published, keep)
     return manifest

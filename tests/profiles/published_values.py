@@ -31,6 +31,7 @@ class Published:
     trend_series: dict[str, str]
     series: dict[tuple[str, str, str], list[tuple[date, float | None]]]
     population: dict[str, int]
+    bands: dict[str, list[tuple[str, int | None]]]  # area -> (age band, people), youngest first
     sdfs: dict[str, str]  # code -> name
     borough: str
 
@@ -50,12 +51,10 @@ def read(published_db: Path) -> Published:
             "select indicator_id, area_code, period_type, period_month, indicator_value "
             "from sdf.sdf_indicator_values order by period_month",
         )
-        population = dict(
-            connection.execute(
-                "select area_code, sum(coalesce(registered_patients, 0)) "
-                "from sdf.sdf_population group by area_code"
-            ).fetchall()
-        )
+        bands = connection.execute(
+            "select area_code, age_band, registered_patients from sdf.sdf_population "
+            "order by area_code, age_band_order"
+        ).fetchall()
     series: dict[tuple[str, str, str], list[tuple[date, float | None]]] = {}
     for row in values:
         key = (row["indicator_id"], row["area_code"], row["period_type"])
@@ -66,7 +65,14 @@ def read(published_db: Path) -> Published:
         targets={c["indicator_id"]: c["target_value"] for c in catalogue},
         trend_series={c["indicator_id"]: c["trend_series"] for c in catalogue},
         series=series,
-        population={k: int(v) for k, v in population.items()},
+        population={
+            area: sum(people or 0 for a, _, people in bands if a == area)
+            for area in {a for a, _, _ in bands}
+        },
+        bands={
+            area: [(band, people) for a, band, people in bands if a == area]
+            for area in {a for a, _, _ in bands}
+        },
         sdfs={h["area_code"]: h["area_name"] for h in headlines if h["area_type"] == "sdf"},
         borough=next(h["area_code"] for h in headlines if h["area_type"] == "borough"),
     )

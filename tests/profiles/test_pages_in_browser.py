@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.profiles import published_values
-from tests.profiles.visits import Visit, check_trend, open_page, value_problems, visit
+from tests.profiles.visits import (
+    Visit,
+    check_population,
+    check_trend,
+    open_page,
+    value_problems,
+    visit,
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +51,8 @@ def test_profile_values_equal_the_published_marts(visits, published_db):
         assert len(seen.trend_charts) == len(expected)
         for chart in seen.trend_charts:
             check_trend(chart, published)
+        assert seen.population_chart is not None and seen.population_chart["area"] == code
+        check_population(seen.population_chart, published)
 
 
 def test_overview_values_equal_the_published_marts(visits, published_db):

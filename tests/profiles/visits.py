@@ -24,6 +24,15 @@ Array.from(document.querySelectorAll('[data-field]')).map(e => ({
   upper: e.dataset.upper || null,
 }))
 """
+POPULATION_CHART = """
+(() => {
+  const chart = document.getElementById('chart-population');
+  if (!chart) return null;
+  const bars = chart.data.find(t => t.type === 'bar');
+  return {area: chart.closest('[data-area]').dataset.area,
+          bands: Array.from(bars.y), people: bars.customdata.map(c => c[0])};
+})()
+"""
 OPEN_DEFINITIONS = "document.querySelectorAll('details').forEach(d => d.open = true); true"
 TREND_CHARTS = """
 Array.from(document.querySelectorAll('article.card')).map(card => {
@@ -43,6 +52,7 @@ class Visit:
     chart_count: int
     figures: list[dict[str, Any]]
     trend_charts: list[dict[str, Any]]
+    population_chart: dict[str, Any] | None
 
 
 def open_page(browser: Browser, path: Path) -> AbstractContextManager[Page]:
@@ -57,7 +67,8 @@ def visit(browser: Browser, path: Path) -> Visit:
         page.evaluate(OPEN_DEFINITIONS)  # so that every definition's figures are shown
         figures = page.evaluate(COLLECT_FIGURES)
         trend_charts = page.evaluate(TREND_CHARTS)
-    return Visit(log, chart_count, figures, trend_charts)
+        population_chart = page.evaluate(POPULATION_CHART)
+    return Visit(log, chart_count, figures, trend_charts, population_chart)
 
 
 def value_problems(
@@ -76,3 +87,14 @@ def check_trend(chart: dict, published: published_values.Published) -> None:
         month = date.fromisoformat(str(x)[:10])
         assert series[month] == y, (chart["indicator"], chart["area"], month, series[month], y)
     assert len(chart["x"]) <= 24
+
+
+def check_population(chart: dict, published: published_values.Published) -> None:
+    """The age chart's bands and people are the published mart's, suppressed in words."""
+    bands = published.bands[chart["area"]]
+    assert chart["bands"] == [band for band, _ in bands]
+    expected = [
+        published_values.SUPPRESSED_WORDS if people is None else published_values.shown(people)
+        for _, people in bands
+    ]
+    assert chart["people"] == expected, (chart["area"], chart["people"], expected)

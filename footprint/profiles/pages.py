@@ -31,9 +31,7 @@ OLDER_AGES = (65, 75)
 class IndicatorView:
     indicator: Indicator
     headline: Headline | None  # the area's own row of the profile mart
-    borough: Headline | None  # the borough's row, for its interval
     chart: Markup
-    series_period_type: str
     suppressed_months: int
     months_shown: int
 
@@ -51,7 +49,6 @@ class Summary:
     trends: dict[str, list[Indicator]]
     targets: dict[str, list[Indicator]]
     suppressed: list[Indicator]
-    outliers: list[Indicator]
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,6 @@ class PopulationView:
 class SdfPage:
     area: Area
     borough: Area
-    sdfs: list[Area]
     key_performance_targets: list[IndicatorView]
     monitoring: list[IndicatorView]
     summary: Summary
@@ -131,7 +127,6 @@ def indicator_view(
     published: PublishedProfiles, indicator: Indicator, area: Area, chart_id: str
 ) -> IndicatorView:
     headline = published.headline(area.code, indicator.indicator_id)
-    borough = published.headline(published.borough.code, indicator.indicator_id)
     period_type = (headline.trend_period_type if headline else None) or indicator.trend_series
     latest = _latest_month(published, indicator, area)
     series = _window(published.points(indicator.indicator_id, area.code, period_type), latest)
@@ -154,9 +149,7 @@ def indicator_view(
     return IndicatorView(
         indicator=indicator,
         headline=headline,
-        borough=borough,
         chart=charts.embed(figure, chart_id),
-        series_period_type=period_type,
         suppressed_months=sum(1 for p in shown if p.is_suppressed),
         months_shown=len(shown),
     )
@@ -167,7 +160,7 @@ def _summary(published: PublishedProfiles, area: Area) -> Summary:
     against_england: dict[str, list[Indicator]] = {}
     trends: dict[str, list[Indicator]] = {}
     targets: dict[str, list[Indicator]] = {}
-    suppressed, outliers = [], []
+    suppressed = []
     for indicator in published.indicators:
         headline = published.headline(area.code, indicator.indicator_id)
         if headline is None:
@@ -182,9 +175,7 @@ def _summary(published: PublishedProfiles, area: Area) -> Summary:
             trends.setdefault(headline.trend_judgement, []).append(indicator)
         if headline.target_status:
             targets.setdefault(headline.target_status, []).append(indicator)
-        if headline.is_outlier:
-            outliers.append(indicator)
-    return Summary(against_borough, against_england, trends, targets, suppressed, outliers)
+    return Summary(against_borough, against_england, trends, targets, suppressed)
 
 
 def _people(bands: Sequence[AgeBand], from_age: int = 0) -> int:
@@ -230,7 +221,6 @@ def sdf_page(published: PublishedProfiles, code: str) -> SdfPage:
     return SdfPage(
         area=area,
         borough=published.borough,
-        sdfs=published.sdfs,
         key_performance_targets=[v for v in views if v.indicator.is_key_performance_target],
         monitoring=[v for v in views if not v.indicator.is_key_performance_target],
         summary=_summary(published, area),

@@ -20,6 +20,9 @@ from pathlib import Path
 from footprint.contracts import Contract
 
 BOM = "\ufeff"
+# no row of any feed comes near this; a longer line is a broken export (or an attack),
+# rejected here before the DuckDB reader (whose own limit is 10 MB) fails on it
+MAX_LINE_BYTES = 1_000_000
 log = logging.getLogger(__name__)
 
 
@@ -116,9 +119,11 @@ def read_delivery(contract: Contract, path: Path) -> bytes:
 
 def describe(contract: Contract, path: Path, landing: Path, content: bytes) -> Delivery:
     """Hash a file and name its period from the file name."""
+    relative = path.relative_to(landing.resolve()).as_posix()
     delivery = Delivery(
         path=path,
-        relative_path=path.relative_to(landing.resolve()).as_posix(),
+        # a name that is not UTF-8 is recorded with its odd bytes written as \xNN
+        relative_path=os.fsencode(relative).decode("utf-8", "backslashreplace"),
         sha256=hashlib.sha256(content).hexdigest(),
         size_bytes=len(content),
     )
@@ -162,6 +167,14 @@ def check_text_file(contract: Contract, delivery: Delivery, content: bytes) -> N
             "row may be cut short; ask the sender to deliver the file again"
         )
         return
+    if len(content) > MAX_LINE_BYTES:
+        longest, line = max((len(t), n) for n, t in enumerate(content.split(b"\n"), start=1))
+        if longest > MAX_LINE_BYTES:
+            delivery.reject(
+                f"line {line} is {longest:,} bytes long, more than the {MAX_LINE_BYTES:,} "
+                f"a row may have; ask the sender to check the export and deliver it again"
+            )
+            return
     if contract.kind == "csv":
         first_line = text.split("\n", 1)[0].rstrip("\r")
         check_header(contract, delivery, first_line.split(contract.format["delimiter"]))

@@ -27,6 +27,7 @@ from footprint.ingest.deliveries import (
     load_order,
     read_delivery,
     read_workbook,
+    safe_display_path,
 )
 from footprint.nhs_number import pseudonymise_many
 from footprint.paths import SEEDS_DIR
@@ -348,10 +349,13 @@ def load_feed(
 
     rows_read = sum(r for r, _ in counts.values())
     rows_loaded = sum(v for _, v in counts.values())
+    shown = {d.delivery_id: safe_display_path(d.relative_path) for d in new}  # no control chars
     messages = (
-        tuple(f"{d.relative_path}: rejected: {d.rejection}" for d in new if d.rejection)
-        + tuple(f"{d.relative_path}: {w}" for d in to_read for w in d.warnings)
-        + tuple(f"{d.relative_path}: the same file was already loaded; ignored" for d in duplicates)
+        tuple(f"{shown[d.delivery_id]}: rejected: {d.rejection}" for d in new if d.rejection)
+        + tuple(f"{shown[d.delivery_id]}: {w}" for d in to_read for w in d.warnings)
+        + tuple(
+            f"{shown[d.delivery_id]}: the same file was already loaded; ignored" for d in duplicates
+        )
     )
     for message in messages:
         log.warning("%s: %s", contract.name, message)

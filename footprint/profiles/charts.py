@@ -36,8 +36,8 @@ LOOKS: dict[str, Look] = {
     "similar": Look("#e0a526", "circle", "●", "not significantly different"),
     "worse": Look("#c0392b", "triangle-down", "▼", "significantly worse"),
     "higher": Look("#2c5aa0", "diamond", "◆", "significantly higher"),
-    "lower": Look("#8fb3e0", "diamond-open", "◇", "significantly lower"),
-    "not_compared": Look("#ffffff", "circle-open", "○", "not compared"),
+    "lower": Look("#2c5aa0", "diamond-open", "◇", "significantly lower"),
+    "not_compared": Look("#6b7280", "circle-open", "○", "not compared"),
 }
 LINE = "#1f3b73"  # this area's series
 BAND = "rgba(31, 59, 115, 0.16)"  # its 95% interval

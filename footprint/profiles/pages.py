@@ -204,6 +204,8 @@ def sdf_page(published: PublishedProfiles, code: str) -> SdfPage:
         indicator_view(published, indicator, area, f"chart-trend-{index}")
         for index, indicator in enumerate(published.indicators, start=1)
     ]
+    targets = [v for v in views if v.indicator.is_key_performance_target]
+    monitoring = [v for v in views if not v.indicator.is_key_performance_target]
     spine_rows = [
         charts.SpineRow(
             indicator=indicator,
@@ -216,13 +218,13 @@ def sdf_page(published: PublishedProfiles, code: str) -> SdfPage:
             ],
             borough=published.headline(published.borough.code, indicator.indicator_id),
         )
-        for indicator in published.indicators
+        for indicator in (v.indicator for v in targets + monitoring)  # as the table below it
     ]
     return SdfPage(
         area=area,
         borough=published.borough,
-        key_performance_targets=[v for v in views if v.indicator.is_key_performance_target],
-        monitoring=[v for v in views if not v.indicator.is_key_performance_target],
+        key_performance_targets=targets,
+        monitoring=monitoring,
         summary=_summary(published, area),
         spine=charts.embed(charts.spine_chart(spine_rows, area.name), "chart-spine"),
         population=population_view(published, area),

@@ -6,6 +6,7 @@ written here: a source is the ingestion asset raw/<organisation>__<feed>, a mode
 """
 
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
@@ -29,6 +30,11 @@ class FootprintTranslator(DagsterDbtTranslator):
         return dbt_resource_props["schema"]
 
 
+def _failing_rows(event: dg.AssetCheckResult) -> int | None:
+    value = event.metadata.get("dagster_dbt/failed_row_count")
+    return getattr(value, "value", value)
+
+
 @dbt_assets(
     manifest=footprint_dbt.manifest_path,
     project=footprint_dbt,
@@ -37,4 +43,26 @@ class FootprintTranslator(DagsterDbtTranslator):
     ),
 )
 def footprint_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-    yield from dbt.cli(["build"], context=context).stream()
+    """`dbt build`; its tests' outcomes also go to the run's quality report, even when a
+    test or a model fails."""
+    from footprint.quality.build_results import run_quality
+    from footprint.quality.dbt_tests import DbtTest, save_dbt_tests
+
+    started_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    tests: list[DbtTest] = []
+    try:
+        for event in dbt.cli(["build"], context=context).stream():
+            if isinstance(event, dg.AssetCheckResult):
+                tests.append(
+                    DbtTest(
+                        asset=event.asset_key.to_user_string(),
+                        name=event.check_name,
+                        passed=event.passed,
+                        blocking=event.severity == dg.AssetCheckSeverity.ERROR,
+                        failing_rows=_failing_rows(event),
+                    )
+                )
+            yield event
+    finally:
+        save_dbt_tests(context.run.run_id, tests, started_at)
+        run_quality(context.run.run_id)

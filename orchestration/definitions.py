@@ -13,12 +13,15 @@ from orchestration.ingestion import (
     organisation_jobs,
 )
 from orchestration.jobs import nightly_job, nightly_schedule
+from orchestration.profiles import profiles_asset
+from orchestration.publication import publication_asset
+from orchestration.quality_checks import quality_asset_checks
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets(), footprint_dbt_assets],
+    assets=[*ingestion_assets(), footprint_dbt_assets, publication_asset(), profiles_asset()],
     jobs=[nightly_job, *organisation_jobs()],
     schedules=[nightly_schedule],
-    asset_checks=freshness_checks(),
+    asset_checks=[*freshness_checks(), *quality_asset_checks()],
     sensors=[landing_sensor],
     resources={"dbt": dbt_resource()},
 )

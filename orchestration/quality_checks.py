@@ -27,6 +27,8 @@ from footprint.quality.warehouse import WarehouseError
 
 log = logging.getLogger(__name__)
 MAX_ROWS_IN_METADATA = 25
+# A check reads the warehouse read-only, which fails while another process writes it.
+WAREHOUSE_BUSY_RETRY = dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL)
 
 
 def check_name(checkpoint: CheckpointSpec) -> str:
@@ -66,7 +68,7 @@ def _examples(result: CheckpointResult) -> dict[str, Any]:
     return examples
 
 
-def check_result(result: CheckpointResult, results_file: Path | None) -> dg.AssetCheckResult:
+def check_result(result: CheckpointResult, report: Path | None) -> dg.AssetCheckResult:
     """Passed when nothing failed; ERROR when a blocking expectation failed (or a
     blocking checkpoint could not run); WARN when only warnings failed."""
     severity = dg.AssetCheckSeverity.ERROR if result.blocking_failed else dg.AssetCheckSeverity.WARN
@@ -78,6 +80,8 @@ def check_result(result: CheckpointResult, results_file: Path | None) -> dg.Asse
         description = f"Every expectation held ({len(result.batches)} batch(es) validated)."
     else:
         description = f"{blocking} blocking and {warnings} warning expectation(s) failed."
+    if report and not result.success:
+        description += f" Failing rows are in the quality report: {report}"
     metadata: dict[str, Any] = {
         "batches validated": len(result.batches),
         "blocking failures": blocking,
@@ -86,15 +90,15 @@ def check_result(result: CheckpointResult, results_file: Path | None) -> dg.Asse
         "examples": dg.MetadataValue.json(_examples(result)),
         "notes": " ".join(result.notes) or "none",
     }
-    if results_file:
-        metadata["results file"] = dg.MetadataValue.path(str(results_file))
+    if report:
+        metadata["quality report"] = dg.MetadataValue.path(str(report))
     return dg.AssetCheckResult(
         passed=result.success, severity=severity, description=description, metadata=metadata
     )
 
 
 def checkpoint_check(
-    checkpoint: CheckpointSpec, asset_key: dg.AssetKey, expectations_dir: Path
+    checkpoint: CheckpointSpec, asset_key: dg.AssetKey, expectations_dir: Path, dbt_manifest: Path
 ) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=asset_key,
@@ -102,6 +106,7 @@ def checkpoint_check(
         description=checkpoint.description
         or f"Great Expectations checkpoint expectations/checkpoints/{checkpoint.name}.yml",
         blocking=checkpoint.blocking,
+        retry_policy=WAREHOUSE_BUSY_RETRY,
         metadata={
             "checkpoint": f"expectations/checkpoints/{checkpoint.name}.yml",
             "suite": f"expectations/suites/{checkpoint.suite_name}.yml",
@@ -109,14 +114,17 @@ def checkpoint_check(
         },
     )
     def check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        from footprint.quality.results import run_dir
+        from footprint.quality.build_results import run_quality
         from footprint.quality.runner import run_checkpoint
 
         run_id = context.run.run_id
-        result = run_checkpoint(checkpoint.name, run_id, expectations_dir=expectations_dir)
+        result = run_checkpoint(
+            checkpoint.name, run_id, expectations_dir=expectations_dir, dbt_manifest=dbt_manifest
+        )
         if result.error:
             context.log.error(f"{checkpoint.name}: {result.error}")
-        return check_result(result, run_dir(run_id) / f"{checkpoint.name}.json")
+        gate = run_quality(run_id, expectations_dir=expectations_dir, dbt_manifest=dbt_manifest)
+        return check_result(result, gate.report)
 
     return check
 
@@ -141,5 +149,5 @@ def quality_asset_checks(
         except WarehouseError as error:
             log.warning("no asset check for checkpoint %s: %s", checkpoint.name, error)
             continue
-        checks.append(checkpoint_check(checkpoint, key, expectations_dir))
+        checks.append(checkpoint_check(checkpoint, key, expectations_dir, dbt_manifest))
     return checks

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from footprint.build_lock import build_lock
 from footprint.environment import prepare_environment
-from footprint.paths import warehouse_path
+from footprint.paths import published_dir, warehouse_path
 
 
 def prepare_dbt_manifest() -> None:
@@ -15,17 +18,54 @@ def prepare_dbt_manifest() -> None:
     dbt_resource().cli(["parse", "--quiet"], target_path=target).wait()
 
 
-def run_nightly() -> bool:
-    """The whole graph once; False when any step failed (the published version stays)."""
+@dataclass(frozen=True)
+class NightlyOutcome:
+    run_id: str
+    success: bool
+    failed_steps: list[str]  # "<step>: <Dagster's error message>"
+    gate_problems: list[str]  # what stops publication, from the quality results
+    report: Path
+    published_build: str | None  # current after the run (unchanged when it failed)
+
+    def summary(self) -> str:
+        if self.success:
+            lines = [f"nightly run {self.run_id} succeeded: published build {self.published_build}"]
+        else:
+            lines = [
+                f"nightly run {self.run_id} FAILED: nothing was published; the published "
+                f"version stays ({self.published_build or 'none yet'})",
+                *(f"  failed step {step}" for step in self.failed_steps),
+                *(f"  quality gate: {problem}" for problem in self.gate_problems),
+            ]
+        return "\n".join([*lines, f"quality report: {self.report}"])
+
+
+def run_nightly() -> NightlyOutcome:
+    """The whole graph once: ingest, dbt build and tests, quality checks, publish."""
     prepare_environment()
     with build_lock(warehouse_path()):
         prepare_dbt_manifest()
         import dagster as dg
 
+        from footprint.publish.publisher import current_build_id
+        from footprint.quality.build_results import run_quality
         from orchestration.definitions import defs
 
         with dg.DagsterInstance.get() as instance:
             result = defs.resolve_job_def("nightly").execute_in_process(
                 instance=instance, raise_on_error=False
             )
-    return result.success
+        gate = run_quality(result.run_id)  # the final report, whatever ran
+    failed_steps = [
+        f"{event.step_key}: {' '.join(event.step_failure_data.error.message.split())}"
+        for event in result.all_events
+        if event.is_step_failure
+    ]
+    return NightlyOutcome(
+        run_id=result.run_id,
+        success=result.success,
+        failed_steps=failed_steps,
+        gate_problems=gate.problems,
+        report=gate.report,
+        published_build=current_build_id(published_dir()),
+    )

@@ -16,6 +16,7 @@ from footprint.paths import warehouse_path
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 MAX_EXAMPLES = 10
+DBT_TESTS = "dbt_tests"  # the results of dbt's own tests, saved like a checkpoint's
 
 
 def quality_dir(warehouse: Path | None = None) -> Path:
@@ -101,7 +102,7 @@ class CheckpointResult:
     checkpoint: str
     description: str
     suite: str
-    kind: str  # delivery | mart
+    kind: str  # delivery | mart | dbt
     target: str  # feed or dbt model
     asset_key: list[str]
     has_blocking: bool  # the suite has blocking expectations

@@ -39,6 +39,7 @@ from footprint.quality.specs import (
     checkpoint_by_name,
 )
 from footprint.quality.warehouse import (
+    WarehouseBusyError,
     dbt_model,
     delivery_rows,
     last_published_rows,
@@ -254,6 +255,8 @@ def run_checkpoint(
             _run_mart(
                 checkpoint, result, warehouse, dbt_manifest, published or published_dir(), seeds_dir
             )
+    except WarehouseBusyError:
+        raise  # transient: the Dagster check retries it
     except Exception as error:  # recorded, so the gate fails with a reason in the report
         log.exception("checkpoint %s could not run", name)
         result.error = f"{type(error).__name__}: {error}"

@@ -33,6 +33,10 @@ class WarehouseError(RuntimeError):
     """The warehouse cannot give a batch: missing file, table or model."""
 
 
+class WarehouseBusyError(WarehouseError):
+    """Another process holds the warehouse for writing: a transient failure, retried."""
+
+
 def _identifier(name: str) -> str:
     if not _IDENTIFIER.match(name):
         raise WarehouseError(f"{name!r} is not a plain table or column name")
@@ -44,7 +48,14 @@ def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, closed on exit (a writer can open the file again after)."""
     if not warehouse.exists():
         raise WarehouseError(f"the warehouse {warehouse} does not exist yet: run ingestion first")
-    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        connection = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        raise WarehouseBusyError(
+            f"the warehouse {warehouse} is held by another process ({error}); try again later"
+        ) from error
     try:
         yield connection
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from footprint.publish.publisher import publish
-from footprint.quality.build_results import checks_and_report
+from footprint.quality.build_results import run_quality
 from footprint.quality.runner import run_checkpoint
 from tests.quality.builders import (
     AE,
@@ -45,7 +46,7 @@ def test_report_names_the_failing_blocking_check_and_shows_the_example(
 ) -> None:
     _planted_build(quality)
 
-    _, report = checks_and_report(RUN, dbt_manifest=quality["dbt_manifest"])
+    report = run_quality(RUN, dbt_manifest=quality["dbt_manifest"]).report
 
     html = report.read_text()
     text = _text(html)
@@ -63,7 +64,7 @@ def test_report_names_the_failing_blocking_check_and_shows_the_example(
 def test_report_is_self_contained(quality: dict[str, Path]) -> None:
     _planted_build(quality)
 
-    _, report = checks_and_report(RUN, dbt_manifest=quality["dbt_manifest"])
+    report = run_quality(RUN, dbt_manifest=quality["dbt_manifest"]).report
 
     html = report.read_text().lower()
     for outside in ("http://", "https://", "<script", "<link", "@import", "url(", "<img"):
@@ -74,7 +75,7 @@ def test_report_says_when_every_blocking_check_passed(quality: dict[str, Path]) 
     write_deliveries(quality["warehouse"], [ae_delivery("d1", date(2025, 1, 6), 30, age=100)])
     run_checkpoint(AE, RUN, dbt_manifest=quality["dbt_manifest"])
 
-    _, report = checks_and_report(RUN, dbt_manifest=quality["dbt_manifest"])
+    report = run_quality(RUN, dbt_manifest=quality["dbt_manifest"]).report
 
     assert "All blocking checks passed, with 1 warning" in _text(report.read_text())
 
@@ -83,7 +84,7 @@ def test_report_lists_a_published_mart_without_checkpoint(quality: dict[str, Pat
     models = {**MART_MODELS, "sdf_new_mart": ("sdf", ["published"])}
     manifest = write_dbt_manifest(quality["root"] / "other" / "manifest.json", models)
 
-    _, report = checks_and_report(RUN, dbt_manifest=manifest)
+    report = run_quality(RUN, dbt_manifest=manifest).report
 
     text = _text(report.read_text())
     assert "No checks ran in this build" in text
@@ -94,13 +95,15 @@ def test_publication_takes_the_rows_and_the_report(quality: dict[str, Path]) -> 
     write_deliveries(quality["warehouse"], [ae_delivery("d1", date(2025, 1, 6), 30)])
     write_mart(quality["warehouse"], indicator_values())
     run_checkpoint("sdf_indicator_values", RUN, dbt_manifest=quality["dbt_manifest"])
-    checks, report = checks_and_report(RUN, dbt_manifest=quality["dbt_manifest"])
+    gate = run_quality(RUN, dbt_manifest=quality["dbt_manifest"])
     manifest = write_dbt_manifest(
         quality["root"] / "publish" / "manifest.json",
         {"sdf_indicator_values": ("sdf", ["published"])},
     )
 
-    published = publish(quality["warehouse"], quality["published"], manifest, checks, report)
+    published = publish(
+        quality["warehouse"], quality["published"], manifest, gate.manifest_rows, gate.report
+    )
 
     assert published["quality_report"] == "quality_report.html"
     assert (quality["published"] / "current" / "quality_report.html").exists()
@@ -119,13 +122,27 @@ def test_publication_takes_the_rows_and_the_report(quality: dict[str, Path]) -> 
     }
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
-def test_report_renders_in_a_browser(quality: dict[str, Path]) -> None:
-    _planted_build(quality)
-    _, report = checks_and_report(RUN, dbt_manifest=quality["dbt_manifest"])
-    screenshot = quality["root"] / "report.png"
+def _page_requests(net_log: Path) -> list[str]:
+    """URLs the page itself asked for (Chromium's own background traffic, which has no
+    origin, is left out), from Chromium's --log-net-log file."""
+    events = json.loads(net_log.read_text())["events"]
+    return sorted(
+        {
+            e["params"]["url"]
+            for e in events
+            if "url" in e.get("params", {})
+            and e["params"].get("initiator", "not an origin") != "not an origin"
+        }
+    )
 
-    subprocess.run(
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+def test_report_renders_in_a_browser_offline(quality: dict[str, Path]) -> None:
+    _planted_build(quality)
+    report = run_quality(RUN, dbt_manifest=quality["dbt_manifest"]).report
+    screenshot, net_log = quality["root"] / "report.png", quality["root"] / "net.json"
+
+    completed = subprocess.run(
         [
             "chromium",
             "--headless",
@@ -136,14 +153,20 @@ def test_report_renders_in_a_browser(quality: dict[str, Path]) -> None:
             "--disable-sync",
             "--no-first-run",
             f"--user-data-dir={quality['root'] / 'chromium'}",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--log-net-log={net_log}",
             f"--screenshot={screenshot}",
             "--window-size=1200,1600",
             report.as_uri(),
         ],
         capture_output=True,
+        text=True,
         timeout=120,
         check=True,
     )
 
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert screenshot.stat().st_size > 20_000  # a rendered page, not a blank one
+    assert [line for line in completed.stderr.splitlines() if ":CONSOLE" in line] == []
+    assert _page_requests(net_log) == []

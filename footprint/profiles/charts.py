@@ -106,10 +106,6 @@ def _legend() -> dict[str, object]:
     }
 
 
-def _value_text(value: float | None, indicator: Indicator) -> str:
-    return number(value, indicator.decimal_places) if value is not None else "no value"
-
-
 def _interval_text(lower: float | None, upper: float | None, indicator: Indicator) -> str:
     if lower is None or upper is None:
         return ""
@@ -221,9 +217,9 @@ def trend_chart(
 @dataclass(frozen=True)
 class SpineRow:
     indicator: Indicator
-    focus: Headline | None  # this SDF
+    focus: Headline  # this SDF
     others: list[Headline]  # the other SDFs
-    borough: Headline | None
+    borough: Headline
 
 
 def _direction(indicator: Indicator) -> int:
@@ -247,20 +243,19 @@ def spine_chart(rows: Sequence[SpineRow], focus_name: str) -> go.Figure:
     for index, row in enumerate(rows):
         y = count - 1 - index
         labels.append(_wrap(row.indicator.indicator_name, 42))
-        centre = row.borough.value if row.borough else None
-        areas = [h for h in [row.focus, *row.others] if h and h.value is not None]
-        england = row.borough.england_value if row.borough else None
+        centre = row.borough.value
+        areas = [h for h in [row.focus, *row.others] if h.value is not None]
+        england = row.borough.england_value
         if centre is None or not areas:
             notes.append((y, "no borough value to compare with"))
             continue
-        spread = max([abs(h.value - centre) for h in areas if h.value is not None] or [0.0])
-        spread = spread or 1.0
+        spread = max(abs(h.value - centre) for h in areas) or 1.0
         sign = _direction(row.indicator)
 
         def position(value: float, centre: float = centre, spread: float = spread) -> float:
             return 0.5 + sign * (value - centre) / (2 * spread)  # noqa: B023
 
-        positions = [position(h.value) for h in areas if h.value is not None]
+        positions = [position(h.value) for h in areas]
         bars_x += [min(positions), max(positions), None]
         bars_y += [y, y, None]
         decimals = row.indicator.decimal_places
@@ -279,12 +274,8 @@ def spine_chart(rows: Sequence[SpineRow], focus_name: str) -> go.Figure:
                 f"England: {number(england, decimals)}"
                 + (" (beyond the range of the SDFs: shown at the edge)" if beyond else "")
             )
-        if row.focus is None or row.focus.is_suppressed or row.focus.value is None:
-            reason = (
-                "suppressed (fewer than 8)"
-                if row.focus and row.focus.is_suppressed
-                else ("no value")
-            )
+        if row.focus.value is None:
+            reason = "suppressed (fewer than 8)" if row.focus.is_suppressed else "not calculated"
             notes.append((y, f"{focus_name}: {reason}"))
             continue
         comparison = row.focus.comparison_with_borough or "not_compared"
@@ -398,7 +389,7 @@ def spine_chart(rows: Sequence[SpineRow], focus_name: str) -> go.Figure:
 
 
 def comparison_chart(
-    indicator: Indicator, sdf_headlines: Sequence[Headline], borough: Headline | None
+    indicator: Indicator, sdf_headlines: Sequence[Headline], borough: Headline
 ) -> go.Figure:
     """Each SDF's value and 95% interval, shaped by its comparison with the borough,
     against the borough (solid), England (dashed) and any target (dotted)."""
@@ -449,9 +440,9 @@ def comparison_chart(
             )
         )
     references = []
-    if borough is not None and borough.value is not None:
+    if borough.value is not None:
         references.append(("borough", borough.value, BOROUGH, "solid"))
-    if borough is not None and borough.england_value is not None:
+    if borough.england_value is not None:
         references.append(("England", borough.england_value, ENGLAND, "dash"))
     if indicator.is_key_performance_target and indicator.target_value is not None:
         references.append(("target", indicator.target_value, TARGET, "dot"))
@@ -468,7 +459,7 @@ def comparison_chart(
         )
     for headline in sdf_headlines:
         if headline.value is None:
-            text = "suppressed (fewer than 8)" if headline.is_suppressed else "no value"
+            text = "suppressed (fewer than 8)" if headline.is_suppressed else "not calculated"
             figure.add_annotation(
                 x=0.02,
                 xref="paper",

@@ -171,8 +171,8 @@ class PublishedProfiles:
     series: dict[tuple[str, str, str], list[Point]]
     population: dict[str, list[AgeBand]]
 
-    def headline(self, area_code: str, indicator_id: str) -> Headline | None:
-        return self.headlines.get((area_code, indicator_id))
+    def headline(self, area_code: str, indicator_id: str) -> Headline:
+        return self.headlines[(area_code, indicator_id)]
 
     def points(self, indicator_id: str, area_code: str, period_type: str) -> list[Point]:
         return self.series.get((indicator_id, area_code, period_type), [])
@@ -238,6 +238,18 @@ def read_published(published_db: Path) -> PublishedProfiles:
         bands = _rows(connection, "population.sql", AgeBand)
 
     sdfs, borough = _areas(headlines)
+    shown = {(h.area_code, h.indicator_id) for h in headlines}
+    missing = [
+        f"{area.code} x {indicator.indicator_id}"
+        for area in [*sdfs, borough]
+        for indicator in indicators
+        if (area.code, indicator.indicator_id) not in shown
+    ]
+    if missing:
+        raise ProfileDataError(
+            f"{PROFILES} should hold a row for every area and catalogue indicator; it lacks "
+            f"{', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}"
+        )
     series: dict[tuple[str, str, str], list[Point]] = defaultdict(list)
     for point in points:
         series[(point.indicator_id, point.area_code, point.period_type)].append(point)

@@ -30,7 +30,7 @@ OLDER_AGES = (65, 75)
 @dataclass(frozen=True)
 class IndicatorView:
     indicator: Indicator
-    headline: Headline | None  # the area's own row of the profile mart
+    headline: Headline  # the area's row of the profile mart
     chart: Markup
     suppressed_months: int
     months_shown: int
@@ -78,8 +78,8 @@ class SdfPage:
 @dataclass(frozen=True)
 class OverviewRow:
     indicator: Indicator
-    sdfs: list[Headline | None]
-    borough: Headline | None
+    sdfs: list[Headline]
+    borough: Headline
     chart: Markup
 
 
@@ -127,7 +127,7 @@ def indicator_view(
     published: PublishedProfiles, indicator: Indicator, area: Area, chart_id: str
 ) -> IndicatorView:
     headline = published.headline(area.code, indicator.indicator_id)
-    period_type = (headline.trend_period_type if headline else None) or indicator.trend_series
+    period_type = headline.trend_period_type or indicator.trend_series
     latest = _latest_month(published, indicator, area)
     series = _window(published.points(indicator.indicator_id, area.code, period_type), latest)
     borough_series = _window(
@@ -163,8 +163,6 @@ def _summary(published: PublishedProfiles, area: Area) -> Summary:
     suppressed = []
     for indicator in published.indicators:
         headline = published.headline(area.code, indicator.indicator_id)
-        if headline is None:
-            continue
         if headline.is_suppressed:
             suppressed.append(indicator)
         if headline.comparison_with_borough:
@@ -211,10 +209,9 @@ def sdf_page(published: PublishedProfiles, code: str) -> SdfPage:
             indicator=indicator,
             focus=published.headline(area.code, indicator.indicator_id),
             others=[
-                h
+                published.headline(other.code, indicator.indicator_id)
                 for other in published.sdfs
                 if other.code != area.code
-                and (h := published.headline(other.code, indicator.indicator_id)) is not None
             ],
             borough=published.headline(published.borough.code, indicator.indicator_id),
         )
@@ -245,9 +242,7 @@ def overview_page(published: PublishedProfiles) -> OverviewPage:
     for index, indicator in enumerate(published.indicators, start=1):
         sdf_headlines = [published.headline(a.code, indicator.indicator_id) for a in published.sdfs]
         borough = published.headline(published.borough.code, indicator.indicator_id)
-        chart = charts.comparison_chart(
-            indicator, [h for h in sdf_headlines if h is not None], borough
-        )
+        chart = charts.comparison_chart(indicator, sdf_headlines, borough)
         rows.append(
             OverviewRow(
                 indicator, sdf_headlines, borough, charts.embed(chart, f"chart-sdfs-{index}")
@@ -255,8 +250,7 @@ def overview_page(published: PublishedProfiles) -> OverviewPage:
         )
     summaries = []
     for area in published.sdfs:
-        headlines = [published.headline(area.code, i.indicator_id) for i in published.indicators]
-        found = [h for h in headlines if h is not None]
+        found = [published.headline(area.code, i.indicator_id) for i in published.indicators]
         summaries.append(
             SdfSummary(
                 area=area,

@@ -1,5 +1,5 @@
 """The profiles of a real build: synthetic deliveries, ingestion, `dbt build`, publication,
-then every page checked in the browser against the published marts. Slow (about two
+then every page checked in the browser against the published marts. Slow (two to five
 minutes): `make test-full`. FOOTPRINT_PROFILES_PUBLISHED=<published footprint.duckdb>
 checks an existing build instead of making one."""
 

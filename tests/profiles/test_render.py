@@ -129,3 +129,15 @@ def test_the_fixture_follows_the_dbt_yaml(published_db):
                 [table],
             ).fetchall()
             assert [c[0] for c in columns] == [name for name, _ in yaml_columns[table]]
+
+
+def test_a_profile_mart_missing_a_row_is_named(published_db, tmp_path):
+    copy = tmp_path / "footprint.duckdb"
+    shutil.copy(published_db, copy)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute(
+            "delete from sdf.sdf_profiles "
+            "where area_code = 'SDF2' and indicator_id = 'delayed_days'"
+        )
+    with pytest.raises(ProfileDataError, match="lacks SDF2 x delayed_days"):
+        read_published(copy)

@@ -75,3 +75,34 @@
         {{ footprint.statistics_double('coalesce(' ~ numerator ~ ', 0)') }} as numerator,
         {{ footprint.statistics_double(denominator) }} as denominator
 {%- endmacro %}
+
+{#- The indicator models (tagged 'indicator'), sorted by name. dbt must know a model's
+    parents when it parses the project, before the graph exists, so the list below is
+    what the parser sees (each name is ref'd, which records the dependency of the
+    calling model); when the calling model runs, the list comes from the graph. A new
+    indicator model missing from the list stops the build with dbt's message asking for
+    a depends_on line: add the model's name to the list here instead. -#}
+{% macro indicator_models() -%}
+    {%- set listed = [
+        'int_indicator__ae_attendances_75_plus',
+        'int_indicator__ambulance_incidents_per_day',
+        'int_indicator__ambulance_conveyance_rate',
+        'int_indicator__delayed_discharge_days_per_100k_adults',
+        'int_indicator__reablement_at_home_91_days',
+        'int_indicator__emergency_readmissions_30_days',
+        'int_indicator__care_home_emergency_admissions',
+        'int_indicator__ae_high_intensity_users',
+        'int_indicator__long_term_care_65_plus',
+        'int_indicator__emergency_admissions_dsr',
+    ] -%}
+    {%- if not execute -%}
+        {%- for model_name in listed %}{% do ref(model_name) %}{% endfor -%}
+        {{ return(listed | sort) }}
+    {%- endif -%}
+    {%- set tagged = [] -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and 'indicator' in node.tags and node.package_name == project_name -%}
+        {%- do tagged.append(node.name) -%}
+    {%- endfor -%}
+    {{ return(tagged | sort) }}
+{%- endmacro %}

@@ -2,27 +2,9 @@
     SDF and the borough, monthly and rolling 12 months, within each indicator's
     reporting window (report month minus the catalogue's lag_months).
 
-    dbt must know a model's parents when it parses the project, before the graph exists,
-    so the indicator models are listed once below for the parser; when the model runs it
-    takes the list from the graph (every model tagged 'indicator'). A new indicator model
-    missing from the list stops the build with dbt's message naming the line to add. -#}
--- depends_on: {{ ref('int_indicator__ae_attendances_75_plus') }}
--- depends_on: {{ ref('int_indicator__ambulance_incidents_per_day') }}
--- depends_on: {{ ref('int_indicator__ambulance_conveyance_rate') }}
--- depends_on: {{ ref('int_indicator__delayed_discharge_days_per_100k_adults') }}
--- depends_on: {{ ref('int_indicator__reablement_at_home_91_days') }}
--- depends_on: {{ ref('int_indicator__emergency_readmissions_30_days') }}
--- depends_on: {{ ref('int_indicator__care_home_emergency_admissions') }}
--- depends_on: {{ ref('int_indicator__ae_high_intensity_users') }}
--- depends_on: {{ ref('int_indicator__long_term_care_65_plus') }}
--- depends_on: {{ ref('int_indicator__emergency_admissions_dsr') }}
-{%- set indicator_models = [] %}
-{%- if execute %}
-    {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and 'indicator' in node.tags and node.package_name == project_name %}
-        {%- do indicator_models.append(node.name) %}
-    {%- endfor %}
-{%- endif %}
+    The models come from footprint.indicator_models() (macros/indicators/indicator_inputs.sql),
+    which also tells the parser about them. -#}
+{%- set indicator_models = footprint.indicator_models() %}
 
 with catalogue as (
 
@@ -89,7 +71,7 @@ period_coverage as (
 
 indicator_rows as (
 
-    {%- for model_name in indicator_models | sort %}
+    {%- for model_name in indicator_models %}
     select indicator_id, sdf_code, period_type, period_month, age_band, numerator, denominator
     from {{ ref(model_name) }}
     {%- if not loop.last %}

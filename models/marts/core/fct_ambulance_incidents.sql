@@ -1,8 +1,12 @@
 {#- The ambulance service sends the LSOA of the incident, not of the patient's home:
     residence attribution uses the incident's LSOA (most incidents happen at home). -#}
+{{ footprint.incremental_fact_config('incident_id', 'stg_ambulance__incidents') }}
+{#- Incremental (macros/helpers/incremental.sql): a night builds the incidents of new
+    deliveries only (nothing here depends on the practice map). -#}
 with incidents as (
 
-    select * from {{ ref('stg_ambulance__incidents') }}
+    select * from {{ ref('stg_ambulance__incidents') }} as staged
+    where {{ footprint.is_new_delivery('staged') }}
 
 ),
 

@@ -1,5 +1,9 @@
 {#- Registered patients counted at the start of each month, with the practice's SDF in
     that month (registration) and the patients' LSOA's SDF (residence). -#}
+{{ footprint.incremental_fact_config('registered_population_id', 'stg_ccg__gp_registrations') }}
+{#- Incremental (macros/helpers/incremental.sql): a night builds the months of new
+    deliveries (a refreshed month replaces the month), and the practice-months whose
+    PCN or SDF the practice map changed. -#}
 with registrations as (
 
     select * from {{ ref('stg_ccg__gp_registrations') }}
@@ -32,6 +36,18 @@ registrations_by_month as (
     from registrations
     inner join deliveries
         on registrations.delivery_id = deliveries.delivery_id
+    where {{ footprint.is_new_delivery('registrations') }}
+    {%- if is_incremental() %}
+        or exists (
+            select 1
+            from (
+                {{ footprint.reattributed_rows(ref('dim_practices'),
+                    ['practice_code', 'registration_month_start_date'], 'registration_month_start_date') }}
+            ) as reattributed
+            where reattributed.practice_code = registrations.practice_code
+                and reattributed.registration_month_start_date = {{ footprint.month_of('deliveries.period_start_date') }}
+        )
+    {%- endif %}
 
 ),
 

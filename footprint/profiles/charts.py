@@ -113,6 +113,32 @@ def _interval_text(lower: float | None, upper: float | None, indicator: Indicato
     return f" (95% interval {number(lower, decimals)} to {number(upper, decimals)})"
 
 
+def _markers(
+    x: list, y: list, name: str, marker: dict, text: list[str], **extra: object
+) -> go.Scatter:
+    """Points whose hover text says what each one is, in words."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="markers",
+        name=name,
+        marker=marker,
+        text=text,
+        hovertemplate="%{text}<extra></extra>",
+        **extra,
+    )
+
+
+def _shape(style: Look, size: int) -> dict[str, object]:
+    """A comparison's marker: its shape and colour, outlined."""
+    return {
+        "symbol": style.symbol,
+        "size": size,
+        "color": style.colour,
+        "line": {"color": "#222222", "width": 1},
+    }
+
+
 def _wrap(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width=width))
 
@@ -299,51 +325,32 @@ def spine_chart(rows: Sequence[SpineRow], focus_name: str) -> go.Figure:
         )
     )
     figure.add_trace(
-        go.Scatter(
-            x=others_x,
-            y=others_y,
-            mode="markers",
-            name="other SDFs",
-            marker={"symbol": "line-ns-open", "size": 12, "color": "#7c8698", "line": {"width": 2}},
-            text=others_text,
-            hovertemplate="%{text}<extra></extra>",
+        _markers(
+            others_x,
+            others_y,
+            "other SDFs",
+            {"symbol": "line-ns-open", "size": 12, "color": "#7c8698", "line": {"width": 2}},
+            others_text,
         )
     )
     figure.add_trace(
-        go.Scatter(
-            x=england_x,
-            y=england_y,
-            mode="markers",
-            name="England",
-            marker={
+        _markers(
+            england_x,
+            england_y,
+            "England",
+            {
                 "symbol": ["diamond-tall-open" if o else "diamond-tall" for o in england_open],
                 "size": 10,
                 "color": ENGLAND,
                 "line": {"width": 1.5},
             },
-            text=england_text,
-            hovertemplate="%{text}<extra></extra>",
+            england_text,
         )
     )
     for comparison in (c for c in LOOKS if c in focus):
         xs, ys, texts = focus[comparison]
         style = look(comparison)
-        figure.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="markers",
-                name=f"{focus_name}: {style.words}",
-                marker={
-                    "symbol": style.symbol,
-                    "size": 15,
-                    "color": style.colour,
-                    "line": {"color": "#222222", "width": 1},
-                },
-                text=texts,
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
+        figure.add_trace(_markers(xs, ys, f"{focus_name}: {style.words}", _shape(style, 15), texts))
     figure.add_shape(
         type="line", x0=0.5, x1=0.5, y0=-0.6, y1=count - 0.4, line={"color": BOROUGH, "width": 2}
     )
@@ -409,11 +416,16 @@ def comparison_chart(
             continue
         style = look(comparison)
         figure.add_trace(
-            go.Scatter(
-                x=[h.value for h in headlines],
-                y=[row_of[h.area_name] for h in headlines],
-                mode="markers",
-                name=style.words,
+            _markers(
+                [h.value for h in headlines],
+                [row_of[h.area_name] for h in headlines],
+                style.words,
+                _shape(style, 12),
+                [
+                    f"{h.area_name}: {number(h.value, decimals)}"
+                    f"{_interval_text(h.lower, h.upper, indicator)}"
+                    for h in headlines
+                ],
                 error_x={
                     "type": "data",
                     "symmetric": False,
@@ -425,18 +437,6 @@ def comparison_chart(
                     "thickness": 1.2,
                     "width": 4,
                 },
-                marker={
-                    "symbol": style.symbol,
-                    "size": 12,
-                    "color": style.colour,
-                    "line": {"color": "#222222", "width": 1},
-                },
-                text=[
-                    f"{h.area_name}: {number(h.value, decimals)}"
-                    f"{_interval_text(h.lower, h.upper, indicator)}"
-                    for h in headlines
-                ],
-                hovertemplate="%{text}<extra></extra>",
             )
         )
     references = []

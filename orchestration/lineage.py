@@ -4,11 +4,12 @@ audit record and the OpenLineage events (footprint.lineage.build.publish_lineage
 
 from __future__ import annotations
 
-import json
+import contextlib
 from pathlib import Path
 
 import dagster as dg
 
+from footprint.lineage.artifacts import RUN_RESULTS, ArtifactsError, build_run_results
 from footprint.paths import PROJECT_ROOT, published_dir
 
 PUBLISHED_KEY = dg.AssetKey(["published", "footprint"])
@@ -20,19 +21,19 @@ def build_target_dir(run_id: str, targets: Path = DBT_TARGETS) -> Path:
 
     dagster-dbt gives every dbt invocation its own folder under target/, named
     <op>-<first 7 characters of the run id>-<random>; the newest one of this run that
-    holds the results of a build is the one published.
+    holds the results of a build (or run) is the one published.
     """
     candidates = []
     for folder in targets.glob(f"*-{run_id[:7]}-*"):
-        results = folder / "run_results.json"
-        if results.is_file() and json.loads(results.read_text())["args"].get("which") == "build":
+        with contextlib.suppress(ArtifactsError):
+            build_run_results(folder)
             candidates.append(folder)
     if not candidates:
         raise FileNotFoundError(
             f"no `dbt build` of run {run_id} under {targets}: the lineage documents describe "
             "the build that was published, so they run in the same job as the dbt assets"
         )
-    return max(candidates, key=lambda folder: (folder / "run_results.json").stat().st_mtime)
+    return max(candidates, key=lambda folder: (folder / RUN_RESULTS).stat().st_mtime)
 
 
 def lineage_asset() -> dg.AssetsDefinition:

@@ -15,10 +15,25 @@ from typing import Any
 from sqlglot import exp
 
 PUBLISHED_TAG = "published"
+RUN_RESULTS = "run_results.json"
+BUILD_COMMANDS = frozenset({"build", "run"})
 
 
 class ArtifactsError(RuntimeError):
     """dbt's artifacts are missing or do not describe the node asked for."""
+
+
+def build_run_results(target_dir: Path) -> dict[str, Any]:
+    """run_results.json of the `dbt build` (or `dbt run`) that wrote target_dir."""
+    path = Path(target_dir) / RUN_RESULTS
+    results = json.loads(path.read_text()) if path.exists() else {}
+    command = results.get("args", {}).get("which")
+    if command not in BUILD_COMMANDS:
+        raise ArtifactsError(
+            f"{path} is not the result of a dbt build ({command or 'no such file'}): "
+            "run `dbt build` with this --target-path first"
+        )
+    return results
 
 
 @dataclass(frozen=True)

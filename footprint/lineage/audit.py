@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from footprint.lineage.docs_site import BUILD_RUN_RESULTS
+from footprint.lineage.artifacts import build_run_results
 from footprint.lineage.render import render, write_atomically
 from footprint.lineage.report import LINEAGE_HTML, LINEAGE_JSON
 
@@ -39,16 +39,10 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def dbt_results_summary(target_dir: Path) -> dict[str, Any] | None:
-    """Counts of dbt node results of the build, by resource type and status."""
-    path = target_dir / BUILD_RUN_RESULTS
-    if not path.exists():
-        path = target_dir / "run_results.json"
-    if not path.exists():
-        return None
-    run_results = json.loads(path.read_text())
-    if run_results.get("args", {}).get("which") not in {"build", "run", "test"}:
-        return None
+def dbt_results_summary(target_dir: Path) -> dict[str, Any]:
+    """Counts of the build's dbt node results by resource type and status, and what did
+    not pass."""
+    run_results = build_run_results(target_dir)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     failures: list[dict[str, str]] = []
     for result in run_results["results"]:
@@ -63,9 +57,9 @@ def dbt_results_summary(target_dir: Path) -> dict[str, Any] | None:
                 }
             )
     return {
-        "invocation_id": run_results.get("metadata", {}).get("invocation_id"),
-        "command": run_results.get("args", {}).get("which"),
-        "generated_at": run_results.get("metadata", {}).get("generated_at"),
+        "invocation_id": run_results["metadata"]["invocation_id"],
+        "command": run_results["args"]["which"],
+        "generated_at": run_results["metadata"]["generated_at"],
         "results": {kind: dict(statuses) for kind, statuses in sorted(counts.items())},
         "not_passed": failures,
     }
@@ -97,14 +91,15 @@ def _check_summary(checks: list[dict[str, Any]]) -> dict[str, int]:
 
 def _column_sources(lineage: dict[str, Any]) -> list[dict[str, Any]]:
     return [
-        {key: column[key] for key in ("relation", "column", "raw_columns", "seed_columns", "feeds")}
+        {
+            key: column[key]
+            for key in ("relation", "column", "raw_columns", "seed_columns", "feeds", "page")
+        }
         for column in lineage["columns"]
     ]
 
 
-def audit_record(
-    version_dir: Path, lineage: dict[str, Any], target_dir: Path | None = None
-) -> dict[str, Any]:
+def audit_record(version_dir: Path, lineage: dict[str, Any], target_dir: Path) -> dict[str, Any]:
     """The audit record of the published version in version_dir."""
     manifest_path = version_dir / MANIFEST_NAME
     if not manifest_path.exists():
@@ -126,7 +121,7 @@ def audit_record(
         "delivery_totals": _feed_totals(deliveries),
         "quality_checks": manifest.get("checks", []),
         "quality_check_summary": _check_summary(manifest.get("checks", [])),
-        "dbt_results": dbt_results_summary(target_dir) if target_dir else None,
+        "dbt_results": dbt_results_summary(target_dir),
         "column_sources": _column_sources(lineage),
         "documents": {
             "column_lineage_json": LINEAGE_JSON,
@@ -139,9 +134,7 @@ def audit_record(
     }
 
 
-def write_audit_record(
-    version_dir: Path, lineage: dict[str, Any], target_dir: Path | None = None
-) -> Path:
+def write_audit_record(version_dir: Path, lineage: dict[str, Any], target_dir: Path) -> Path:
     """Write audit/audit_record.json and .html into version_dir."""
     record = audit_record(version_dir, lineage, target_dir)
     out = version_dir / AUDIT_DIR

@@ -9,8 +9,9 @@ writes into the version that was just published (published/current/ points there
     audit/column_lineage.json/.html/.md
     audit/audit_record.json/.html
 
-The OpenLineage events are made first: `dbt docs generate` replaces run_results.json
-(docs_site keeps the build's copy as run_results.build.json either way).
+The OpenLineage events and the audit record describe the build from its own artifacts
+(manifest.json, run_results.json); `dbt docs generate` writes into a folder of its own
+inside the target folder, and the column lineage reads its manifest and catalog.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ from pathlib import Path
 
 from footprint.lineage.artifacts import DbtArtifacts
 from footprint.lineage.audit import AUDIT_DIR, write_audit_record
-from footprint.lineage.docs_site import build_docs_site
+from footprint.lineage.docs_site import run_docs_generate, write_site
 from footprint.lineage.openlineage_events import EVENTS_NAME, emit_openlineage
 from footprint.lineage.report import write_column_lineage
-from footprint.paths import PROJECT_ROOT
 
 DOCS_DIR = "docs"
 
@@ -46,12 +46,7 @@ def current_version(published: Path) -> Path:
     return current.resolve()
 
 
-def publish_lineage(
-    target_dir: Path,
-    published: Path,
-    profiles_dir: Path = PROJECT_ROOT,
-    generate_docs: bool = True,
-) -> LineageOutputs:
+def publish_lineage(target_dir: Path, published: Path) -> LineageOutputs:
     """Write the docs site, column lineage, audit record and OpenLineage events of the
     build in target_dir into the currently published version."""
     version_dir = current_version(published)
@@ -59,8 +54,9 @@ def publish_lineage(
     events_file = audit_dir / EVENTS_NAME
     events_file.unlink(missing_ok=True)
     written = emit_openlineage(target_dir, events_file)
-    site = build_docs_site(target_dir, version_dir / DOCS_DIR, profiles_dir, generate=generate_docs)
-    lineage = write_column_lineage(DbtArtifacts(target_dir), audit_dir)
+    docs_target = run_docs_generate(target_dir)
+    site = write_site(docs_target, version_dir / DOCS_DIR)
+    lineage = write_column_lineage(DbtArtifacts(docs_target), audit_dir)
     record = write_audit_record(version_dir, lineage, target_dir)
     return LineageOutputs(
         version_dir=version_dir,

@@ -14,9 +14,10 @@ and join conditions are not value lineage and are not listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -174,25 +175,41 @@ def _counts_rows(expression: exp.Expr) -> bool:
     return not has_columns and any(True for _ in expression.find_all(exp.AggFunc))
 
 
-def models_on_path(artifacts: DbtArtifacts, trace: ColumnTrace) -> list[str]:
-    """Models the column flows through, from the published one down (by depth)."""
-    depth: dict[str, int] = {trace.target.unique_id: 0}
-    frontier: Iterable[ColumnRef] = [trace.target]
-    by_downstream: dict[ColumnRef, set[ColumnRef]] = {}
+def layers(artifacts: DbtArtifacts, trace: ColumnTrace) -> list[list[dict[str, Any]]]:
+    """The relations on a column's lineage, in layers from the sources to the column's
+    own model: raw feeds and seeds (nothing upstream) first, every model one layer
+    before the furthest of the models it feeds. Each relation is {"unique_id",
+    "relation", "schema", "name", "kind", "columns" (those on the path)}."""
+    target = trace.target.unique_id
+    feeds: dict[str, set[str]] = defaultdict(set)
+    on_path: dict[str, set[str]] = defaultdict(set, {target: {trace.target.column}})
     for up, down in trace.edges:
-        by_downstream.setdefault(down, set()).add(up)
-    level = 0
-    seen: set[ColumnRef] = set()
-    while frontier:
-        level += 1
-        next_frontier = []
-        for ref in frontier:
-            for up in by_downstream.get(ref, ()):
-                if up in seen:
-                    continue
-                seen.add(up)
-                depth[up.unique_id] = max(depth.get(up.unique_id, 0), level)
-                next_frontier.append(up)
-        frontier = next_frontier
-    models = [uid for uid in depth if artifacts.relations[uid].resource_type == "model"]
-    return sorted(models, key=lambda uid: (depth[uid], artifacts.relations[uid].name))
+        on_path[up.unique_id].add(up.column)
+        on_path[down.unique_id].add(down.column)
+        feeds[up.unique_id].add(down.unique_id)
+    distance: dict[str, int] = {target: 0}
+
+    def distance_of(unique_id: str) -> int:
+        if unique_id not in distance:
+            distance[unique_id] = 1 + max(distance_of(d) for d in feeds[unique_id])
+        return distance[unique_id]
+
+    starts = {u for u in on_path if artifacts.relations[u].resource_type in {"source", "seed"}}
+    first = 1 + max(distance_of(u) for u in on_path if u not in starts)
+    by_distance: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for unique_id in on_path:
+        relation = artifacts.relations[unique_id]
+        by_distance[first if unique_id in starts else distance_of(unique_id)].append(
+            {
+                "unique_id": unique_id,
+                "relation": relation.relation,
+                "schema": relation.schema,
+                "name": relation.name,
+                "kind": relation.resource_type,
+                "columns": sorted(on_path[unique_id]),
+            }
+        )
+    return [
+        sorted(by_distance[d], key=lambda r: r["relation"])
+        for d in sorted(by_distance, reverse=True)
+    ]

@@ -11,10 +11,8 @@ dbt version that fetches something cannot leave the machine.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 from footprint.lineage.render import write_atomically
@@ -22,8 +20,7 @@ from footprint.paths import PROJECT_ROOT
 
 STATIC_NAME = "static_index.html"
 SITE_NAME = "index.html"
-BUILD_RUN_RESULTS = "run_results.build.json"
-RUN_COMMANDS = frozenset({"build", "run", "test", "seed", "snapshot"})
+DOCS_TARGET = "docs_generate"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
@@ -67,33 +64,24 @@ def offline_problems(html: str) -> list[str]:
     return problems
 
 
-def dbt_command(run_results: Path) -> str:
-    """The dbt command that wrote a run_results.json (build, run, generate ...)."""
-    return str(json.loads(run_results.read_text()).get("args", {}).get("which", ""))
-
-
-def run_docs_generate(target_dir: Path, profiles_dir: Path = PROJECT_ROOT) -> None:
-    """`dbt docs generate --static` into target_dir (writes catalog.json too).
-
-    dbt overwrites run_results.json; the build's is kept first as run_results.build.json
-    so that OpenLineage events and the audit record still describe the build that ran.
-    """
+def run_docs_generate(target_dir: Path) -> Path:
+    """`dbt docs generate --static` into <target_dir>/docs_generate/ (the page, its
+    manifest and the catalog), leaving the build's own artifacts as the build wrote them."""
     from dbt.cli.main import dbtRunner
 
-    run_results = target_dir / "run_results.json"
-    if run_results.exists() and dbt_command(run_results) in RUN_COMMANDS:
-        shutil.copy2(run_results, target_dir / BUILD_RUN_RESULTS)
+    out = target_dir / DOCS_TARGET
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     arguments = ["docs", "generate", "--static", "--quiet"]
-    arguments += ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(profiles_dir)]
-    result = dbtRunner().invoke([*arguments, "--target-path", str(target_dir)])
+    arguments += ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+    result = dbtRunner().invoke([*arguments, "--target-path", str(out)])
     if not result.success:
         raise DocsError(f"`dbt {' '.join(arguments)}` failed: {result.exception or result.result}")
+    return out
 
 
-def write_site(target_dir: Path, out_dir: Path) -> Path:
-    """Copy the offline docs page from target_dir into out_dir/index.html."""
-    static = target_dir / STATIC_NAME
+def write_site(docs_target: Path, out_dir: Path) -> Path:
+    """The offline docs page from dbt's static page in docs_target, as out_dir/index.html."""
+    static = docs_target / STATIC_NAME
     if not static.exists():
         raise DocsError(f"{static} does not exist: run `dbt docs generate --static` first")
     html = make_offline(static.read_text(encoding="utf-8"))
@@ -101,12 +89,3 @@ def write_site(target_dir: Path, out_dir: Path) -> Path:
     if problems:
         raise DocsError(f"the docs page would still use the network: {problems}")
     return write_atomically(out_dir / SITE_NAME, html)
-
-
-def build_docs_site(
-    target_dir: Path, out_dir: Path, profiles_dir: Path = PROJECT_ROOT, generate: bool = True
-) -> Path:
-    """Generate dbt's static docs (unless generate=False) and write the offline site."""
-    if generate:
-        run_docs_generate(target_dir, profiles_dir)
-    return write_site(target_dir, out_dir)

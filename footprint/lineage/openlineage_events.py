@@ -2,7 +2,7 @@
 
 The nightly job runs `dbt build` through dagster-dbt, not through the `dbt-ol` wrapper,
 so the events are made afterwards from the artifacts the build left (manifest.json,
-run_results.json, catalog.json) with openlineage-dbt's own DbtLocalArtifactProcessor:
+run_results.json) with openlineage-dbt's own DbtLocalArtifactProcessor:
 a START and COMPLETE (or FAIL) event for the dbt run as a whole, and per model its input
 and output datasets with schema, documentation and exposure facets (column-level
 lineage is in column_lineage.json, which sqlglot works out from the compiled SQL).
@@ -21,7 +21,7 @@ from openlineage.common.provider.dbt import DbtLocalArtifactProcessor, ParentRun
 from openlineage.common.provider.dbt.utils import PRODUCER
 from openlineage.dbt import dbt_run_event_end, dbt_run_event_failed, dbt_run_event_start
 
-from footprint.lineage.docs_site import BUILD_RUN_RESULTS, RUN_COMMANDS, dbt_command
+from footprint.lineage.artifacts import RUN_RESULTS, build_run_results
 from footprint.paths import PROJECT_ROOT
 
 NAMESPACE = "footprint"
@@ -30,45 +30,25 @@ EVENTS_NAME = "openlineage_events.jsonl"
 PROCESSOR_LOGGER = f"{__name__}.processor"
 
 
-class OpenLineageError(RuntimeError):
-    """There is no dbt build to describe in the target folder."""
-
-
-def _run_results(target_dir: Path) -> Path:
-    for name in (BUILD_RUN_RESULTS, "run_results.json"):
-        path = target_dir / name
-        if path.exists() and dbt_command(path) in RUN_COMMANDS:
-            return path
-    raise OpenLineageError(
-        f"no run_results.json of a dbt build in {target_dir}: run `dbt build` with "
-        "this --target-path first"
-    )
-
-
-def emit_openlineage(
-    target_dir: Path,
-    events_file: Path,
-    project_dir: Path = PROJECT_ROOT,
-    namespace: str = NAMESPACE,
-) -> int:
+def emit_openlineage(target_dir: Path, events_file: Path) -> int:
     """Append the OpenLineage events of the last dbt build to events_file; returns how many."""
-    run_results = _run_results(target_dir)
+    build_run_results(target_dir)  # refuses a folder that holds no build
     # the processor warns once per singular test that it has no model node, printing the
     # whole node: expected here (the statistics tests read no model), so errors only
     processor_log = logging.getLogger(PROCESSOR_LOGGER)
     processor_log.setLevel(logging.ERROR)
     processor = DbtLocalArtifactProcessor(
         producer=PRODUCER,
-        project_dir=str(project_dir),
+        project_dir=str(PROJECT_ROOT),
         target_path=str(target_dir),
-        job_namespace=namespace,
+        job_namespace=NAMESPACE,
         logger=processor_log,
         models=[],
         selector=None,
     )
-    processor.run_result_path = str(run_results)
+    processor.run_result_path = str(target_dir / RUN_RESULTS)
     start = dbt_run_event_start(
-        job_name=processor.job_name, job_namespace=namespace, parent_run_metadata=None
+        job_name=processor.job_name, job_namespace=NAMESPACE, parent_run_metadata=None
     )
     processor.dbt_run_metadata = ParentRunMetadata(
         run_id=start.run.runId,
@@ -82,7 +62,7 @@ def emit_openlineage(
     failed = any(event.eventType.value == "FAIL" for event in events)
     end = (dbt_run_event_failed if failed else dbt_run_event_end)(
         run_id=start.run.runId,
-        job_namespace=namespace,
+        job_namespace=NAMESPACE,
         job_name=start.job.name,
         parent_run_metadata=None,
     )

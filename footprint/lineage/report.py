@@ -5,6 +5,9 @@
                   "raw_columns": ["raw.trust__ae_attendances.age_at_arrival", ...],
                   "seed_columns": ["reference.sdfs.sdf_code", ...],
                   "feeds": ["trust/ae_attendances", ...],
+                  "page": "columns/sdf.sdf_indicator_values.numerator.html",
+                  "layers": [[{"relation": "raw.trust__ae_attendances", "kind": "source",
+                               "columns": ["*"], ...}, ...], ...],
                   "computed_in": ["int_indicator__....indicator_id"],
                   "edges": [["stg_....column", "fct_....column"], ...]}]}
 
@@ -24,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from footprint.lineage.artifacts import DbtArtifacts
-from footprint.lineage.columns import ColumnLineage, ColumnRef, models_on_path
+from footprint.lineage.columns import ColumnLineage, ColumnRef, layers
 from footprint.lineage.render import render, write_atomically
 
 LINEAGE_JSON = "column_lineage.json"
 LINEAGE_HTML = "column_lineage.html"
+COLUMNS_DIR = "columns"
 
 
 def _name(artifacts: DbtArtifacts, ref: ColumnRef) -> str:
@@ -43,6 +47,7 @@ def column_lineage(artifacts: DbtArtifacts) -> dict[str, Any]:
     for model in artifacts.published_models():
         for column in artifacts.columns(model.unique_id):
             trace = lineage.trace(ColumnRef(model.unique_id, column))
+            path = layers(artifacts, trace)
             leaves = trace.leaves()
             by_type: dict[str, list[str]] = {"source": [], "seed": [], "model": []}
             feeds: set[str] = set()
@@ -57,12 +62,14 @@ def column_lineage(artifacts: DbtArtifacts) -> dict[str, Any]:
                     "column": column,
                     "description": artifacts.description(model.unique_id, column),
                     "models": [
-                        artifacts.relations[uid].name for uid in models_on_path(artifacts, trace)
+                        r["name"] for layer in reversed(path) for r in layer if r["kind"] == "model"
                     ],
                     "raw_columns": sorted(by_type["source"]),
                     "seed_columns": sorted(by_type["seed"]),
                     "feeds": sorted(feeds),
                     "computed_in": sorted(by_type["model"]),
+                    "page": f"{COLUMNS_DIR}/{model.relation}.{column}.html",
+                    "layers": path,
                     "edges": sorted(
                         [_name(artifacts, up), _name(artifacts, down)] for up, down in trace.edges
                     ),
@@ -70,15 +77,18 @@ def column_lineage(artifacts: DbtArtifacts) -> dict[str, Any]:
             )
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "dbt_invocation_id": artifacts.manifest.get("metadata", {}).get("invocation_id"),
         "published_models": [m.relation for m in artifacts.published_models()],
         "columns": columns,
     }
 
 
 def write_column_lineage(artifacts: DbtArtifacts, out_dir: Path) -> dict[str, Any]:
-    """Write column_lineage.json and .html into out_dir; returns the document."""
+    """Write column_lineage.json, the index page column_lineage.html and one page per
+    published column (columns/<schema>.<mart>.<column>.html) into out_dir."""
     document = column_lineage(artifacts)
     write_atomically(out_dir / LINEAGE_JSON, json.dumps(document, indent=2) + "\n")
     write_atomically(out_dir / LINEAGE_HTML, render("column_lineage.html.j2", doc=document))
+    for column in document["columns"]:
+        page = render("column.html.j2", doc=document, c=column)
+        write_atomically(out_dir / column["page"], page)
     return document

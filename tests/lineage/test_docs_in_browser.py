@@ -52,17 +52,38 @@ def test_docs_site_shows_the_lineage_graph_offline(browser, build):
     assert {"exposure.footprint.published_marts", "exposure.footprint.bi_dashboards"} <= set(nodes)
 
 
-def test_column_lineage_and_audit_record_pages_open_offline(browser, build):
+# per layer of the column's lineage page, left to right: [(kind, name), ...]
+LAYERS = """Array.from(document.querySelectorAll('.layer')).map(layer =>
+  Array.from(layer.querySelectorAll('.card')).map(card =>
+    [card.classList[1], card.querySelector('strong').textContent]))"""
+
+
+def test_a_published_column_page_draws_its_lineage_offline(browser, build):
     audit = build.version / "audit"
     with browser.page(audit / LINEAGE_HTML) as page:
-        text = page.evaluate(
-            "document.getElementById('sdf.sdf_indicator_values.numerator').textContent"
+        link = page.evaluate(
+            "document.querySelector('a[href$=\"sdf.sdf_indicator_values.numerator.html\"]')"
+            ".getAttribute('href')"
         )
         log = page.log()
     assert log.network_requests == [] and log.errors == []
+    with browser.page(audit / link, width=1400, height=1000) as page:
+        layers = page.evaluate(LAYERS)
+        text = page.evaluate("document.body.textContent")
+        log = page.log()
+    assert log.network_requests == [] and log.errors == []
+    assert {kind for kind, _ in layers[0]} == {"source", "seed"}
+    assert ["source", "trust__delayed_discharges"] in layers[0]
+    assert layers[-1] == [["model", "sdf_indicator_values"]]
+    names = [name for layer in layers for _, name in layer]
+    assert names.index("stg_trust__delayed_discharges") < names.index(
+        "int_indicator__delayed_discharge_days_per_100k_adults"
+    )
     assert "raw.trust__delayed_discharges.medically_fit_date" in text
-    assert "stg_trust__delayed_discharges" in text
-    with browser.page(audit / "audit_record.html") as page:
+
+
+def test_the_audit_record_page_opens_offline(browser, build):
+    with browser.page(build.version / "audit" / "audit_record.html") as page:
         text = page.evaluate("document.body.innerText")
         log = page.log()
     assert log.network_requests == [] and log.errors == []

@@ -158,8 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     samples = [s for r in repeats for s in r.samples]
     summaries = summarise(samples)
     stages = _stages(repeats)
-    plain = report.medians([r.plain_timings for r in repeats if r.plain_timings])
-    plain.pop("nodes", None)
+    plain = report.medians(
+        [
+            {k: v for k, v in r.plain_timings.items() if k != "nodes"}
+            for r in repeats
+            if r.plain_timings
+        ]
+    )
     rows, size = _count_rows(files), data.size_bytes()
     found = report.ratios(summaries, stages, plain, rows, size)
     result: dict[str, Any] = {

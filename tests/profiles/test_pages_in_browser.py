@@ -11,6 +11,7 @@ import pytest
 from tests.profiles import published_values
 from tests.profiles.visits import (
     Visit,
+    check_comparison,
     check_population,
     check_trend,
     open_page,
@@ -62,6 +63,10 @@ def test_overview_values_equal_the_published_marts(visits, published_db):
     assert not problems, "\n".join(problems[:20])
     cells = {(f["area"], f["indicator"]) for f in figures if f["field"] == "indicator_value"}
     assert cells == set(published.headlines), "the overview misses or adds an SDF x indicator"
+    charts = visits["index.html"].comparison_charts
+    assert len(charts) == len(published.decimals)
+    for chart in charts:
+        check_comparison(chart, published)
 
 
 def test_suppressed_values_are_said_in_words(visits, published_db):

@@ -16,7 +16,13 @@ from footprint.paths import PROJECT_ROOT
 from footprint.profiles.render import render_profiles
 from footprint.publish.publisher import publish
 from tests.profiles import published_values
-from tests.profiles.visits import check_population, check_trend, value_problems, visit
+from tests.profiles.visits import (
+    check_comparison,
+    check_population,
+    check_trend,
+    value_problems,
+    visit,
+)
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -69,3 +75,5 @@ def test_profiles_of_a_real_build(browser, real_published_db, tmp_path):
         if path.name != "index.html":
             assert seen.population_chart is not None, path.name
             check_population(seen.population_chart, published)
+        for chart in seen.comparison_charts:
+            check_comparison(chart, published)

@@ -33,6 +33,14 @@ POPULATION_CHART = """
           bands: Array.from(bars.y), people: bars.customdata.map(c => c[0])};
 })()
 """
+COMPARISON_CHARTS = """
+Array.from(document.querySelectorAll('figure[id^="compare-"]')).map(figure => ({
+  indicator: figure.id.slice('compare-'.length),
+  points: figure.querySelector('.plotly-graph-div').data
+    .filter(t => t.error_x)
+    .flatMap(t => Array.from(t.x).map((x, i) => ({x: x, text: t.text[i]}))),
+}))
+"""
 OPEN_DEFINITIONS = "document.querySelectorAll('details').forEach(d => d.open = true); true"
 TREND_CHARTS = """
 Array.from(document.querySelectorAll('article.card')).map(card => {
@@ -53,6 +61,7 @@ class Visit:
     figures: list[dict[str, Any]]
     trend_charts: list[dict[str, Any]]
     population_chart: dict[str, Any] | None
+    comparison_charts: list[dict[str, Any]]
 
 
 def open_page(browser: Browser, path: Path) -> AbstractContextManager[Page]:
@@ -68,7 +77,8 @@ def visit(browser: Browser, path: Path) -> Visit:
         figures = page.evaluate(COLLECT_FIGURES)
         trend_charts = page.evaluate(TREND_CHARTS)
         population_chart = page.evaluate(POPULATION_CHART)
-    return Visit(log, chart_count, figures, trend_charts, population_chart)
+        comparison_charts = page.evaluate(COMPARISON_CHARTS)
+    return Visit(log, chart_count, figures, trend_charts, population_chart, comparison_charts)
 
 
 def value_problems(
@@ -98,3 +108,15 @@ def check_population(chart: dict, published: published_values.Published) -> None
         for _, people in bands
     ]
     assert chart["people"] == expected, (chart["area"], chart["people"], expected)
+
+
+def check_comparison(chart: dict, published: published_values.Published) -> None:
+    """Each SDF's marker on the overview's chart sits at its published value; an SDF
+    without a value has no marker."""
+    codes = {name: code for code, name in published.sdfs.items()}
+    drawn = {codes[p["text"].split(":")[0]]: p["x"] for p in chart["points"]}
+    expected = {
+        code: published.headlines[(code, chart["indicator"])]["indicator_value"]
+        for code in published.sdfs
+    }
+    assert drawn == {c: v for c, v in expected.items() if v is not None}, chart["indicator"]

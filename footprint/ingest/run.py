@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from footprint.build_lock import build_lock
 from footprint.contracts import Contract, all_contracts
 from footprint.ingest.loader import FeedLoadSummary, load_feed
 from footprint.keys import load_key
@@ -28,10 +29,10 @@ def ingest(organisation: str | None = None, feed: str | None = None) -> list[Fee
     landing = landing_dir()
     if not landing.is_dir():
         raise FileNotFoundError(f"the landing folder {landing} does not exist or is not a folder")
-    return [
-        load_feed(contract, landing, warehouse_path(), key)
-        for contract in select_contracts(organisation, feed)
-    ]
+    contracts = select_contracts(organisation, feed)
+    # the warehouse has one writer: a hand-run ingest refuses while a build runs
+    with build_lock(warehouse_path()):
+        return [load_feed(contract, landing, warehouse_path(), key) for contract in contracts]
 
 
 def print_summaries(summaries: list[FeedLoadSummary]) -> None:

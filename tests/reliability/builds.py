@@ -54,9 +54,12 @@ def make_build(root: Path, value: int, rows: int = 2000) -> tuple[Path, Path]:
     return warehouse, manifest
 
 
-def content_hash(database: Path, schemas: tuple[str, ...] = ("sdf",)) -> str:
+def content_hash(
+    database: Path, schemas: tuple[str, ...] = ("sdf",), ignore: tuple[str, ...] = ()
+) -> str:
     """A hash of every row of every table in the given schemas, independent of row
-    order and of the file's physical layout."""
+    order and of the file's physical layout; columns named in `ignore` (load times)
+    are left out."""
     digest = hashlib.sha256()
     with duckdb.connect(str(database), read_only=True) as connection:
         tables = connection.execute(
@@ -69,12 +72,14 @@ def content_hash(database: Path, schemas: tuple[str, ...] = ("sdf",)) -> str:
             relation = f'"{schema}"."{table}"'
             columns = connection.execute(
                 "select column_name, data_type from information_schema.columns "
-                "where table_schema = ? and table_name = ? order by ordinal_position",
-                [schema, table],
+                "where table_schema = ? and table_name = ? and column_name not in "
+                "(select unnest(?)) order by ordinal_position",
+                [schema, table, list(ignore) or [""]],
             ).fetchall()
+            row = "row(" + ", ".join(f'"{name}"' for name, _ in columns) + ")"
             rows = connection.execute(
-                f"select count(*), coalesce(bit_xor(hash(t)), 0), "
-                f"coalesce(sum(hash(t) % 1000003), 0) from {relation} as t"
+                f"select count(*), coalesce(bit_xor(hash({row})), 0), "
+                f"coalesce(sum(hash({row}) % 1000003), 0) from {relation}"
             ).fetchone()
             digest.update(repr((schema, table, columns, rows)).encode())
     return digest.hexdigest()

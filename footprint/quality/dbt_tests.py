@@ -52,7 +52,7 @@ def save_dbt_tests(
     tests = sorted(tests, key=lambda t: (t.asset, t.name))
     result = CheckpointResult(
         checkpoint=DBT_TESTS,
-        description="dbt's data and unit tests, run by `dbt build` (models/**/*.yml, tests/dbt/).",
+        description="dbt's data tests, run by `dbt build` (in models/**/*.yml and tests/dbt/).",
         suite="",
         kind="dbt",
         target="dbt build",

@@ -18,6 +18,10 @@ from footprint.quality.contract_expectations import period_parameters, seed_valu
 from footprint.quality.specs import CheckpointSpec, ParameterSource
 from footprint.quality.warehouse import Delivery, dbt_model, distinct_values
 
+# Below this many rows, a delivery's volume varies too much by chance (a Poisson count of
+# 10 is under 5 about 1 time in 35) to call the next one partial or unusual against it.
+MIN_PREVIOUS_ROWS = 20
+
 
 @dataclass
 class Parameters:
@@ -103,15 +107,16 @@ def delivery_parameters(
         contract, checkpoint.suite.from_contract, delivery.period_start, delivery.period_end
     ).items():
         parameters.set(name, value, no_period)
-    for source in _bands(checkpoint, "previous_delivery_rows"):
-        parameters = parameters.merged(
-            band(
-                source.name,
-                delivery.previous_rows,
-                source.argument,
-                "this is the feed's first delivery: there is no previous one to compare with",
-            )
+    previous = delivery.previous_rows
+    reason = "this is the feed's first delivery: there is no previous one to compare with"
+    if previous is not None and previous < MIN_PREVIOUS_ROWS:
+        reason = (
+            f"the previous delivery has {previous} rows, too few to judge this one's volume "
+            f"by (at least {MIN_PREVIOUS_ROWS} are needed)"
         )
+        previous = None
+    for source in _bands(checkpoint, "previous_delivery_rows"):
+        parameters = parameters.merged(band(source.name, previous, source.argument, reason))
     return parameters
 
 

@@ -97,6 +97,7 @@ MART_MODELS = {
     "sdf_indicator_values": ("sdf", ["published"]),
     "sdf_profiles": ("sdf", ["published"]),
     "sdf_indicator_catalogue": ("sdf", ["published"]),
+    "sdf_population": ("sdf", ["published"]),
     "int_reporting_months": ("intermediate", []),
 }
 

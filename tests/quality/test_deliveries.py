@@ -130,3 +130,17 @@ def test_no_warehouse_fails_the_checkpoint_with_a_reason(quality: dict[str, Path
 
     assert result.blocking_failed
     assert "does not exist yet" in result.error
+
+
+def test_volume_is_not_judged_against_a_tiny_delivery(quality: dict[str, Path]) -> None:
+    write_deliveries(
+        quality["warehouse"],
+        [ae_delivery("d1", date(2025, 1, 6), 12), ae_delivery("d2", date(2025, 1, 7), 2)],
+    )
+
+    result = run_checkpoint(AE, "run-1", dbt_manifest=quality["dbt_manifest"])
+
+    partial = _outcomes(result, "d2")["not a partial delivery"]
+    assert partial.status == SKIPPED
+    assert "previous delivery has 12 rows, too few" in partial.message
+    assert not result.blocking_failed

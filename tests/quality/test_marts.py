@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+import pandas as pd
 
+from footprint.quality.contract_expectations import seed_values
 from footprint.quality.results import SKIPPED
 from footprint.quality.runner import run_checkpoint
 from orchestration.quality_checks import check_result
@@ -111,3 +114,25 @@ def test_row_count_against_the_last_published_build(quality: dict[str, Path]) ->
 
     assert outcomes["no large loss of rows"].failed
     assert outcomes["no large loss of rows"].kwargs["min_value"] == int(2 * len(frame) * 0.9)
+
+
+def test_a_population_count_of_3_blocks(quality: dict[str, Path]) -> None:
+    areas = [*seed_values("sdfs.sdf_code"), *seed_values("borough.borough_code")]
+    frame = pd.DataFrame(
+        [
+            {"area_code": a, "age_band": b, "is_suppressed": False, "registered_patients": 100}
+            for a in areas
+            for b in ("0-4", "5-9")
+        ]
+    )
+    frame.loc[3, "registered_patients"] = 3
+    quality["warehouse"].parent.mkdir(parents=True)
+    with duckdb.connect(str(quality["warehouse"])) as connection:
+        connection.execute("create schema sdf")
+        connection.execute("create table sdf.sdf_population as select * from frame")
+
+    result = run_checkpoint("sdf_population", "run-1", dbt_manifest=quality["dbt_manifest"])
+
+    failed = {e.name: e for e in result.batches[0].failed_blocking}
+    assert set(failed) == {"no count between 1 and 7", "counts rounded to 5"}
+    assert failed["no count between 1 and 7"].examples[0]["area_code"] == frame.loc[3, "area_code"]

@@ -130,7 +130,7 @@ def scan_database(path: Path) -> list[Finding]:
 
 def scan_parquet(path: Path) -> list[Finding]:
     with duckdb.connect() as connection:
-        connection.execute("create view p as select * from read_parquet(?)", [str(path)])
+        connection.read_parquet(str(path)).create_view("p")
         columns = [(n, t) for n, t, *_ in connection.execute("describe p").fetchall()]
         return scan_relation(connection, "p", columns, path.name)
 

@@ -36,11 +36,11 @@ _SHOWN_VALUES = 20  # long value sets are shortened in results and the report
 
 def _import_gx() -> Any:
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)  # quiet while importing
     import great_expectations as gx
 
-    import footprint.quality.gx_extensions  # noqa: F401  (registers our expectation)
+    import footprint.quality.gx_extensions  # noqa: F401  (registers our expectations)
 
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
     return gx
 
 

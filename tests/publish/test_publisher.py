@@ -149,3 +149,20 @@ def test_readers_never_fail_and_never_see_half_a_version(tmp_path):
     for build_id, count, value in reads:
         assert count == 1000 and expected[build_id] == value
     assert len({build_id for build_id, _, _ in reads}) >= 2
+
+
+def test_rollback_command(tmp_path, monkeypatch, capsys):
+    from footprint.cli import main
+
+    published = tmp_path / "published"
+    monkeypatch.setenv("FOOTPRINT_PUBLISHED", str(published))
+    warehouse, manifest = make_build(tmp_path, value=1)
+    first = publish(warehouse, published, manifest, [])["build_id"]
+    make_build(tmp_path, value=2)
+    publish(warehouse, published, manifest, [])
+
+    assert main(["rollback"]) == 0
+    assert f"published version is now {first}" in capsys.readouterr().out
+    assert read_published(published) == (first, 1000, 1)
+    assert main(["rollback", "--to", "19990101T000000000000Z"]) == 2
+    assert "is not kept" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 
 _WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+SHA256_BLOCK_BYTES = 64
 
 
 def check_digit(first_nine: str) -> int | None:
@@ -35,13 +36,9 @@ def pseudonymise(value: str, key: bytes, namespace: str = "nhs") -> str:
     return hmac.new(key, f"{namespace}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def pseudonymise_many(values: list[str], key: bytes, namespace: str = "nhs") -> list[str]:
-    """`pseudonymise` for many values: the keyed HMAC state is prepared once and copied."""
-    keyed = hmac.new(key, digestmod=hashlib.sha256)
-    prefix = f"{namespace}:".encode()
-    out = []
-    for value in values:
-        mac = keyed.copy()
-        mac.update(prefix + value.encode())
-        out.append(mac.hexdigest())
-    return out
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """The inner and outer padded keys of HMAC-SHA256 (RFC 2104), so that SQL can compute
+    sha256(outer || sha256(inner || message)), the same value as `pseudonymise`."""
+    block = hashlib.sha256(key).digest() if len(key) > SHA256_BLOCK_BYTES else key
+    block = block.ljust(SHA256_BLOCK_BYTES, b"\0")
+    return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)

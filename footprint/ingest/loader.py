@@ -29,7 +29,7 @@ from footprint.ingest.deliveries import (
     read_workbook,
     safe_display_path,
 )
-from footprint.nhs_number import pseudonymise_many
+from footprint.nhs_number import hmac_pads
 from footprint.paths import SEEDS_DIR
 
 log = logging.getLogger(__name__)
@@ -196,31 +196,13 @@ def _stage_lines(
     sql.run_script(connection, script, {"files": [str(d.path) for d in deliveries]})
 
 
-def _register_pseudonyms(
-    connection: duckdb.DuckDBPyConnection, contract: Contract, key: bytes
-) -> None:
-    """Pseudonyms for each distinct valid identifier, computed in Python (HMAC)."""
-    names, values, pseudonyms = [], [], []
-    for column in contract.columns:
-        if not column.is_identifier:
-            continue
-        namespace = (
-            "nhs" if column.type == "nhs_number" else f"{contract.organisation}:{column.name}"
-        )
-        query = sql.render(SQL_DIR, "distinct_identifiers.sql.j2", column=column)
-        distinct = connection.execute(query).fetchall()
-        column_values = [value for (value,) in distinct]
-        names.extend([column.name] * len(column_values))
-        values.extend(column_values)
-        pseudonyms.extend(pseudonymise_many(column_values, key, namespace))
-    connection.register(
-        "pseudonyms",
-        pa.table(
-            {"column_name": names, "value": values, "pseudonym": pseudonyms},
-            schema=pa.schema(
-                [("column_name", pa.string()), ("value", pa.string()), ("pseudonym", pa.string())]
-            ),
-        ),
+def _pseudonymise(connection: duckdb.DuckDBPyConnection, contract: Contract, key: bytes) -> None:
+    """The temp table `pseudonyms`: each distinct valid identifier and its HMAC, in SQL."""
+    inner_pad, outer_pad = hmac_pads(key)
+    sql.run_script(
+        connection,
+        sql.render(SQL_DIR, "pseudonyms.sql.j2", contract=contract),
+        {"inner_pad": inner_pad, "outer_pad": outer_pad},
     )
 
 
@@ -314,7 +296,7 @@ def load_feed(
                 ),
                 {"delimiter": delimiter, "quoted_field_pattern": QUOTED_FIELD.format(d=delimiter)},
             )
-            _register_pseudonyms(connection, contract, key)
+            _pseudonymise(connection, contract, key)
             counts = {
                 r[0]: (r[1], r[2])
                 for r in connection.execute(

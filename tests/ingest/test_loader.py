@@ -11,7 +11,7 @@ import xlsxwriter
 from footprint.contracts import contract_for
 from footprint.ingest.loader import load_feed
 from footprint.keys import MissingKeyError, load_key
-from footprint.nhs_number import is_valid
+from footprint.nhs_number import is_valid, pseudonymise
 from tests.conftest import TEST_KEY
 from tests.ingest.helpers import (
     feed_folder,
@@ -305,8 +305,8 @@ def test_json_lines_are_validated_per_line(workspace):
     assert (summary.rows_loaded, summary.rows_quarantined) == (2, 1)
     assert quarantine_rules(workspace) == {2: "invalid_json"}
     assert query(
-        workspace["warehouse"], "select count(nhs_number_pseudonym) from raw.ambulance__incidents"
-    ) == [(1,)]
+        workspace["warehouse"], "select nhs_number_pseudonym from raw.ambulance__incidents"
+    ) == [(pseudonymise(valid_nhs_number(1), KEY),), (None,)]
 
 
 def write_workbook(path: Path, rows: list[list[str]], sheet: str = "Reablement") -> None:
@@ -347,10 +347,15 @@ def test_excel_workbooks_load_and_damaged_ones_are_rejected(workspace):
     summary = load(REABLEMENT, workspace)
     assert (summary.rows_loaded, summary.rows_quarantined, summary.files_rejected) == (1, 1, 1)
     assert quarantine_rules(workspace) == {2: "code_list"}
-    (pseudonym,) = query(
-        workspace["warehouse"], "select council_person_id_pseudonym from raw.council__reablement"
-    )[0]
-    assert re.fullmatch("[0-9a-f]{64}", pseudonym)
+    assert query(
+        workspace["warehouse"],
+        "select nhs_number_pseudonym, council_person_id_pseudonym from raw.council__reablement",
+    ) == [
+        (
+            pseudonymise(valid_nhs_number(1), KEY),
+            pseudonymise("C0000001", KEY, "council:council_person_id"),
+        )
+    ]
     (raw_line,) = query(workspace["warehouse"], "select raw_line from raw.quarantine")[0]
     assert "C0000002" not in raw_line and "[council_person_id removed]" in raw_line
 

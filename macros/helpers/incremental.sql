@@ -7,10 +7,10 @@
     1. rows of deliveries that are no longer current are deleted (a refresh or a
        re-delivered file moved them to raw_history): delete_replaced_deliveries, run as
        the model's pre-hook;
-    2. rows of deliveries the fact has not seen are built (is_new_delivery), together
-       with any rows whose registration attribution (the practice's PCN and SDF on the
-       event date) no longer matches the practice history (reattributed_rows), and
-       merged in by the fact's key (delete+insert).
+    2. the deliveries the fact has not seen are built, together with any delivery
+       holding a row whose registration attribution (the practice's PCN and SDF on the
+       event date) no longer matches the practice history (is_delivery_to_build), and
+       merged in by the fact's row key (delete+insert).
 
     Everything else the facts join to is reference data from the seeds, or stable (a
     person_id is a hash of the NHS number pseudonym); a change of seeds or of a fact's
@@ -28,29 +28,35 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A filter on a staging alias: its delivery is not yet in the fact (always true on a
-    full build). -#}
-{% macro is_new_delivery(staging_alias) -%}
+{#- A filter on a staging alias: the row belongs to a delivery the night must build
+    (always true on a full build): a delivery the fact has not seen yet, or one with a
+    row whose stored PCN or registration SDF (pcn_code, registration_sdf_code) differs
+    from the practice history on the row's date (date_column of the fact): the practice
+    map changed since it was built. A delivery is rebuilt whole, so that the filter is a
+    short list of delivery ids the scan can use. -#}
+{% macro is_delivery_to_build(staging_alias, staging_relation, practices_relation=none, date_column=none) -%}
     {%- if is_incremental() -%}
-    {{ staging_alias }}.delivery_id not in (select distinct built.delivery_id from {{ this }} as built)
+    {{ staging_alias }}.delivery_id in (
+        select unseen.delivery_id
+        from (
+            select distinct current_rows.delivery_id from {{ staging_relation }} as current_rows
+            except
+            select distinct built.delivery_id from {{ this }} as built
+        ) as unseen
+        {%- if practices_relation is not none %}
+        union
+        select distinct built.delivery_id
+        from {{ this }} as built
+        left join {{ practices_relation }} as current_practices
+            on built.practice_code = current_practices.practice_code
+            and {{ footprint.is_valid_on('built.' ~ date_column, 'current_practices.valid_from', 'current_practices.valid_to') }}
+        where built.pcn_code is distinct from current_practices.pcn_code
+            or built.registration_sdf_code is distinct from current_practices.sdf_code
+        {%- endif %}
+    )
     {%- else -%}
     true
     {%- endif -%}
-{%- endmacro %}
-
-{#- The keys of the fact's rows whose stored PCN or registration SDF differs from the
-    practice history (practices_relation) on the row's date: the practice map changed
-    since they were built. Renders a SELECT of key_columns; use it only when
-    is_incremental(). -#}
-{% macro reattributed_rows(practices_relation, key_columns, date_column,
-                            pcn_column='pcn_code', sdf_column='registration_sdf_code') -%}
-    select distinct {% for column in key_columns %}built.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
-    from {{ this }} as built
-    left join {{ practices_relation }} as current_practices
-        on built.practice_code = current_practices.practice_code
-        and {{ footprint.is_valid_on('built.' ~ date_column, 'current_practices.valid_from', 'current_practices.valid_to') }}
-    where built.{{ pcn_column }} is distinct from current_practices.pcn_code
-        or built.{{ sdf_column }} is distinct from current_practices.sdf_code
 {%- endmacro %}
 
 {#- The configuration every incremental fact shares: delete+insert by the fact's row

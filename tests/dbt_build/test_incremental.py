@@ -7,6 +7,9 @@ month's practice map that moves a practice to another SDF (so rows already built
 be attributed again). The incremental build of that night, and a night with nothing
 new after it, must leave every table of the core and published schemas exactly as
 `dbt build --full-refresh` of the same warehouse makes them.
+
+Marked slow: four dbt builds of the whole project take one to three minutes on two
+cores, most of it dbt's own per-model overhead rather than data.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pytest
 
 from tests.dbt_build.warehouse import BIN, Workspace, differences, tables
 
+pytestmark = pytest.mark.slow
 MONTHS = 2
 DAILY_FEEDS = ("trust/ae_attendances", "ambulance/incidents")
 

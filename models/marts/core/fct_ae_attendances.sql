@@ -1,17 +1,11 @@
 {{ footprint.incremental_fact_config('attendance_id', 'stg_trust__ae_attendances') }}
 {#- Incremental (macros/helpers/incremental.sql): a night builds the attendances of new
-    deliveries, and those whose registration attribution the practice map changed. -#}
+    deliveries, and of deliveries where the practice map changed an attribution. -#}
 with attendances as (
 
     select * from {{ ref('stg_trust__ae_attendances') }} as staged
-    where {{ footprint.is_new_delivery('staged') }}
-    {%- if is_incremental() %}
-        or staged.attendance_id in (
-            select reattributed.attendance_id from (
-                {{ footprint.reattributed_rows(ref('dim_practices'), ['attendance_id'], 'arrival_date') }}
-            ) as reattributed
-        )
-    {%- endif %}
+    where {{ footprint.is_delivery_to_build(
+        'staged', ref('stg_trust__ae_attendances'), ref('dim_practices'), 'arrival_date') }}
 
 ),
 

@@ -6,7 +6,7 @@
 with incidents as (
 
     select * from {{ ref('stg_ambulance__incidents') }} as staged
-    where {{ footprint.is_new_delivery('staged') }}
+    where {{ footprint.is_delivery_to_build('staged', ref('stg_ambulance__incidents')) }}
 
 ),
 

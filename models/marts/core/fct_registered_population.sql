@@ -2,11 +2,13 @@
     that month (registration) and the patients' LSOA's SDF (residence). -#}
 {{ footprint.incremental_fact_config('registered_population_id', 'stg_ccg__gp_registrations') }}
 {#- Incremental (macros/helpers/incremental.sql): a night builds the months of new
-    deliveries (a refreshed month replaces the month), and the practice-months whose
-    PCN or SDF the practice map changed. -#}
+    deliveries (a refreshed month replaces the month), and the months where the
+    practice map changed a practice's PCN or SDF. -#}
 with registrations as (
 
-    select * from {{ ref('stg_ccg__gp_registrations') }}
+    select * from {{ ref('stg_ccg__gp_registrations') }} as staged
+    where {{ footprint.is_delivery_to_build(
+        'staged', ref('stg_ccg__gp_registrations'), ref('dim_practices'), 'registration_month_start_date') }}
 
 ),
 
@@ -36,18 +38,6 @@ registrations_by_month as (
     from registrations
     inner join deliveries
         on registrations.delivery_id = deliveries.delivery_id
-    where {{ footprint.is_new_delivery('registrations') }}
-    {%- if is_incremental() %}
-        or exists (
-            select 1
-            from (
-                {{ footprint.reattributed_rows(ref('dim_practices'),
-                    ['practice_code', 'registration_month_start_date'], 'registration_month_start_date') }}
-            ) as reattributed
-            where reattributed.practice_code = registrations.practice_code
-                and reattributed.registration_month_start_date = {{ footprint.month_of('deliveries.period_start_date') }}
-        )
-    {%- endif %}
 
 ),
 

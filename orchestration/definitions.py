@@ -13,12 +13,19 @@ from orchestration.ingestion import (
     organisation_jobs,
 )
 from orchestration.jobs import nightly_job, nightly_schedule
+from orchestration.lineage import lineage_asset
 from orchestration.profiles import profiles_asset
 from orchestration.publication import publication_asset
 from orchestration.quality_checks import quality_asset_checks
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets(), footprint_dbt_assets, publication_asset(), profiles_asset()],
+    assets=[
+        *ingestion_assets(),
+        footprint_dbt_assets,
+        publication_asset(),
+        profiles_asset(),
+        lineage_asset(),
+    ],
     jobs=[nightly_job, *organisation_jobs()],
     schedules=[nightly_schedule],
     asset_checks=[*freshness_checks(), *quality_asset_checks()],

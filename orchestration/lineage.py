@@ -1,10 +1,11 @@
 """The lineage and audit documents of each published build, written into the version the
 publish step has just made current: the offline docs site, the column lineage, the
-audit record and the OpenLineage events (footprint.lineage.build.publish_lineage)."""
-
-from __future__ import annotations
+audit record and the OpenLineage events (footprint.lineage.build.publish_lineage).
+(No `from __future__ import annotations`: Dagster reads the `context` annotation as a
+class.)"""
 
 import contextlib
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -13,7 +14,8 @@ from footprint.lineage.artifacts import RUN_RESULTS, ArtifactsError, build_run_r
 from footprint.paths import PROJECT_ROOT, published_dir
 
 PUBLISHED_KEY = dg.AssetKey(["published", "footprint"])
-DBT_TARGETS = PROJECT_ROOT / "target"
+# where dagster-dbt puts each invocation's target folder (DBT_TARGET_PATH, under the project)
+DBT_TARGETS = PROJECT_ROOT / os.environ.get("DBT_TARGET_PATH", "target")
 
 
 def build_target_dir(run_id: str, targets: Path = DBT_TARGETS) -> Path:

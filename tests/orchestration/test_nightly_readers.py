@@ -48,8 +48,8 @@ def test_readers_see_one_whole_version_throughout_a_nightly_run(tmp_path, monkey
         "FOOTPRINT_PSEUDONYMISATION_KEY": "ab" * 32,
     }.items():
         monkeypatch.setenv(name, str(value))
-    # 14 months: the profiles need a full rolling year
-    assert generate(["--months", "14", "--scale", "0.02", "--out", str(tmp_path / "landing")]) == 0
+    # 18 months: every indicator needs a full rolling year (reablement one 91 days later)
+    assert generate(["--months", "18", "--scale", "0.02", "--out", str(tmp_path / "landing")]) == 0
     first = run_nightly()
     assert first.success, first.summary()
     relations = [

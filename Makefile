@@ -8,7 +8,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_TELEMETRY_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup demo test test-full lint format lock clean
+.PHONY: setup demo test test-full test-reliability lint format lock clean
 
 $(BIN)/footprint: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: setup ## the test suite CI runs
 
 test-full: setup ## every test, including the slow 24-month ones
 	$(BIN)/pytest
+
+test-reliability: setup ## the reliability suite in full: faults, kills of the nightly job, readers, privacy
+	$(BIN)/pytest tests/reliability
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,0 +1,378 @@
+"""The real nightly job (`footprint run`), end to end, as the scheduler runs it.
+
+Crash consistency: the job is SIGKILLed at points seen in its own output (during
+ingestion, the dbt build, the quality checks, publication); after every kill the
+published file is a complete version, the load manifest's accounting holds, and
+the runs that follow converge to the marts of an uninterrupted run on the same
+deliveries (compared by content hash). Readers query the published file throughout.
+The uninterrupted run's output is then scanned for anything identifiable, checked
+for disclosure control, and searched for the key and for planted formulae.
+
+Slow (each run of the job is minutes): `make test-reliability`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from footprint.paths import PROJECT_ROOT
+from tests.reliability.builds import content_hash
+from tests.reliability.conftest import footprint_env
+from tests.reliability.nightly import (
+    LOAD_TIMES,
+    KillPoint,
+    accounting_problems,
+    open_copy,
+    published_version,
+    run_and_kill,
+    run_to_end,
+    step,
+)
+from tests.reliability.scan import files_containing, scan_tree
+from tests.reliability.test_malicious_input import FORMULAE
+
+pytestmark = pytest.mark.slow
+
+KEY_HEX = "e8a1" * 16
+RAW = ("raw", "raw_history")
+# 14 months: the profiles need a full rolling year; faults are the fault suite's business
+GENERATE = ["--scale", "0.02", "--months", "14", "--faults", "none", "--quiet"]
+BEFORE_FIRST_PUBLICATION = [
+    KillPoint("ingestion, first feed", step("raw__ambulance__incidents")),
+    KillPoint("ingestion, sixth feed", step("raw__trust__ae_attendances"), after=0.3),
+    KillPoint("dbt build, 40th node", r"\b40 of \d+ START"),
+    KillPoint(
+        "quality checks",
+        step("sdf__sdf_indicator_values_expectations_sdf_indicator_values"),
+    ),
+]
+DURING_PUBLICATION = [
+    KillPoint("publication, at its start", step("published__footprint")),
+    KillPoint("publication, under way", step("published__footprint"), after=0.8),
+]
+KILL_POINTS = BEFORE_FIRST_PUBLICATION + DURING_PUBLICATION
+
+
+def _plant_formulae(landing: Path) -> None:
+    """Spreadsheet formulae in the only free-text fields any delivery carries."""
+    target = sorted((landing / "ccg" / "practice_map").glob("*.csv"))[-1]
+    lines = target.read_text().split("\n")
+    for index, formula in enumerate(FORMULAE, start=1):
+        fields = lines[index].split(",")
+        fields[1] = '"' + formula.replace('"', '""') + '"'
+        fields[3] = '"' + formula.replace('"', '""') + '"'
+        lines[index] = ",".join(fields)
+    target.write_text("\n".join(lines))
+
+
+@pytest.fixture(scope="module")
+def deliveries(tmp_path_factory) -> Path:
+    from footprint.synth.cli import main as generate
+
+    landing = tmp_path_factory.mktemp("deliveries") / "landing"
+    assert generate([*GENERATE, "--out", str(landing)]) == 0
+    _plant_formulae(landing)
+    return landing
+
+
+def _workspace(root: Path, deliveries: Path) -> dict[str, str]:
+    shutil.copytree(deliveries, root / "landing")
+    return footprint_env(root, key_hex=KEY_HEX)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory, deliveries) -> dict:
+    root = tmp_path_factory.mktemp("uninterrupted")
+    env = _workspace(root, deliveries)
+    log = root / "run.log"
+    status = run_to_end(env, log)
+    assert status == 0, log.read_text()[-4000:]
+    version = published_version(root / "published")
+    assert version is not None
+    warehouse = Path(env["FOOTPRINT_WAREHOUSE"])
+    return {
+        "root": root,
+        "env": env,
+        "log": log,
+        "version": version,
+        "raw": content_hash(warehouse, RAW, ignore=LOAD_TIMES),
+    }
+
+
+_READER = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    import duckdb
+
+    database, log_path, stop = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    with log_path.open("a") as log:
+        while not stop.exists():
+            try:
+                with duckdb.connect(str(database), read_only=True) as c:
+                    info = "select build_id from publication.build_info"
+                    (build_id,) = c.execute(info).fetchone()
+                    (rows,) = c.execute("select count(*) from sdf.sdf_indicator_values").fetchone()
+                record = {"build": build_id, "rows": rows}
+            except Exception as err:
+                record = {"error": f"{type(err).__name__}: {err}"}
+            log.write(json.dumps(record) + "\\n")
+            log.flush()
+    """
+)
+
+
+def _start_readers(published: Path, root: Path, count: int = 2) -> list:
+    return [
+        (
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    _READER,
+                    str(published / "footprint.duckdb"),
+                    str(root / f"reader{i}.jsonl"),
+                    str(root / "stop-readers"),
+                ],
+                cwd=PROJECT_ROOT,
+            ),
+            root / f"reader{i}.jsonl",
+        )
+        for i in range(count)
+    ]
+
+
+def _check_after_kill(env: dict[str, str], root: Path, point: KillPoint, reference: dict) -> None:
+    version = published_version(Path(env["FOOTPRINT_PUBLISHED"]))
+    if version is not None:  # a complete version, and the same marts as the reference
+        assert version["marts"] == reference["version"]["marts"], point
+    warehouse = Path(env["FOOTPRINT_WAREHOUSE"])
+    if warehouse.exists():
+        problems = accounting_problems(open_copy(warehouse, root / "scratch"))
+        assert problems == [], (str(point), problems[:10])
+
+
+# --- what the uninterrupted run published ----------------------------------------------
+
+DESCRIPTORS = {  # whole numbers in published marts that are not counts of people or events
+    "display_order",
+    "decimal_places",
+    "multiplier",
+    "lag_months",
+    "trend_step_months",
+    "rolling_12_months",
+    "period_month",
+    "data_coverage",
+}
+
+
+def test_the_publication_holds_nothing_identifiable(uninterrupted):
+    published = uninterrupted["root"] / "published"
+    findings = list(scan_tree(published))
+    assert findings == [], "\n".join(map(str, findings[:20]))
+
+
+def test_the_publication_holds_no_person_level_row(uninterrupted):
+    """No value of any published text column is a pseudonym or a record id from the
+    warehouse, and no published column is named for one."""
+    env = uninterrupted["env"]
+    warehouse = Path(env["FOOTPRINT_WAREHOUSE"])
+    published = uninterrupted["root"] / "published" / "footprint.duckdb"
+    with duckdb.connect() as connection:
+        connection.execute("attach ? as wh (read_only)", [str(warehouse)])
+        connection.execute("attach ? as pub (read_only)", [str(published)])
+        identifiers = connection.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_catalog = 'wh' and table_schema = 'raw' and (column_name like "
+            "'%pseudonym' or column_name in ('attendance_id', 'spell_id', 'incident_id', "
+            "'episode_id', 'event_id'))"
+        ).fetchall()
+        assert identifiers, "no identifier columns found in the warehouse to look for"
+        connection.execute("create temp table ids (v varchar)")
+        for schema, table, column in identifiers:
+            connection.execute(
+                f'insert into ids select distinct "{column}" from wh."{schema}"."{table}"'
+            )
+        columns = connection.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_catalog = 'pub' and data_type = 'VARCHAR'"
+        ).fetchall()
+        named = [c for c in columns if "pseudonym" in c[2] or c[2] in ("nhs_number", "person_id")]
+        assert named == []
+        hits = []
+        for schema, table, column in columns:
+            (n,) = connection.execute(
+                f'select count(*) from pub."{schema}"."{table}" where "{column}" in '
+                f"(select v from ids)"
+            ).fetchone()
+            if n:
+                hits.append(f"{schema}.{table}.{column}: {n}")
+    assert hits == []
+
+
+def test_every_published_count_and_rate_is_under_disclosure_control(uninterrupted):
+    published = uninterrupted["root"] / "published" / "footprint.duckdb"
+    checked, problems = 0, []
+    with duckdb.connect(str(published), read_only=True) as connection:
+        columns = connection.execute(
+            "select table_schema, table_name, column_name, data_type "
+            "from information_schema.columns where table_schema <> 'publication'"
+        ).fetchall()
+        by_table: dict[tuple[str, str], dict[str, str]] = {}
+        for schema, table, column, data_type in columns:
+            by_table.setdefault((schema, table), {})[column] = data_type
+        for (schema, table), types in by_table.items():
+            relation = f'"{schema}"."{table}"'
+            counts = [
+                c
+                for c, t in types.items()
+                if t in ("BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "DOUBLE", "DECIMAL(18,3)")
+                and c not in DESCRIPTORS
+                and ("numerator" in c or "denominator" in c or "patients" in c or "count" in c)
+            ]
+            for column in counts:
+                (bad,) = connection.execute(
+                    f'select count(*) from {relation} where "{column}" is not null and not '
+                    f'("{column}" = 0 or ("{column}" >= 10 and "{column}" % 5 = 0))'
+                ).fetchone()
+                (n,) = connection.execute(f'select count("{column}") from {relation}').fetchone()
+                checked += n
+                if bad:
+                    problems.append(f"{schema}.{table}.{column}: {bad} undisclosable values")
+            if "is_suppressed" in types:
+                derived = [
+                    c
+                    for c in (
+                        "numerator",
+                        "indicator_value",
+                        "lower_ci_95",
+                        "upper_ci_95",
+                        "comparison_with_borough",
+                        "comparison_with_england",
+                        "is_outlier",
+                        "target_status",
+                    )
+                    if c in types
+                ]
+                for column in derived:
+                    (bad,) = connection.execute(
+                        f'select count(*) from {relation} where is_suppressed and "{column}" '
+                        f"is not null"
+                    ).fetchone()
+                    if bad:
+                        problems.append(f"{schema}.{table}.{column}: shown for {bad} suppressed")
+                (suppressed,) = connection.execute(
+                    f"select count(*) filter (where is_suppressed) from {relation}"
+                ).fetchone()
+                checked += suppressed
+    assert problems == []
+    assert checked > 100
+    print(f"\ndisclosure control checked on {checked} published values")
+
+
+def test_the_key_is_in_no_log_manifest_or_output(uninterrupted):
+    root = uninterrupted["root"]
+    needles = [KEY_HEX.encode(), KEY_HEX.upper().encode(), bytes.fromhex(KEY_HEX)]
+    places = [
+        uninterrupted["log"],
+        root / "published",
+        root / "dagster_home",
+        root / "warehouse",
+        PROJECT_ROOT / "logs",
+        PROJECT_ROOT / "target",
+    ]
+    assert files_containing([p for p in places if p.exists()], needles) == []
+    assert KEY_HEX not in os.environ.get("FOOTPRINT_PSEUDONYMISATION_KEY", "")
+
+
+def test_no_formula_reaches_a_published_export(uninterrupted):
+    """The planted formulae stay out of every published file; and if a CSV or Excel
+    export is ever added, none of its cells may start a formula unescaped."""
+    published = uninterrupted["root"] / "published"
+    markers = [b"evil.example", b"cmd|"]
+    assert files_containing([published], markers) == []
+    exports = [p for p in published.rglob("*") if p.suffix.lower() in (".csv", ".xlsx", ".xls")]
+    for export in exports:
+        if export.suffix.lower() == ".csv":
+            with export.open(newline="") as handle:
+                cells = [c for row in csv.reader(handle) for c in row]
+        else:
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(export, read_only=True)
+            cells = [
+                str(c)
+                for ws in workbook.worksheets
+                for r in ws.iter_rows(values_only=True)
+                for c in r
+                if c is not None
+            ]
+        unescaped = [c for c in cells if c[:1] in ("=", "+", "-", "@") and not _number(c)]
+        assert unescaped == [], (export, unescaped[:5])
+    print(f"\nCSV/Excel exports in the publication: {len(exports)}")
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+# --- crash consistency (last: it takes longest) ------------------------------------
+
+
+def test_killed_at_any_point_the_job_loses_nothing_and_converges(
+    tmp_path, deliveries, uninterrupted
+):
+    env = _workspace(tmp_path, deliveries)
+    log = tmp_path / "runs.log"
+    published = Path(env["FOOTPRINT_PUBLISHED"])
+    warehouse = Path(env["FOOTPRINT_WAREHOUSE"])
+    tried = []
+    for point in BEFORE_FIRST_PUBLICATION:
+        assert run_and_kill(env, log, point), f"the job ended before {point}"
+        tried.append(str(point))
+        _check_after_kill(env, tmp_path, point, uninterrupted)
+        assert published_version(published) is None  # nothing half-published
+
+    assert run_to_end(env, log) == 0, log.read_text()[-4000:]
+    first = published_version(published)
+    assert first["marts"] == uninterrupted["version"]["marts"]
+    assert content_hash(warehouse, RAW, ignore=LOAD_TIMES) == uninterrupted["raw"]
+    raw_after_first = content_hash(warehouse, RAW)  # load times included
+
+    readers = _start_readers(published, tmp_path)
+    try:
+        for point in DURING_PUBLICATION:
+            assert run_and_kill(env, log, point), f"the job ended before {point}"
+            tried.append(str(point))
+            _check_after_kill(env, tmp_path, point, uninterrupted)
+        # a rerun with nothing new: the same marts, and not one raw row touched
+        assert run_to_end(env, log) == 0, log.read_text()[-4000:]
+    finally:
+        (tmp_path / "stop-readers").touch()
+        for reader, _ in readers:
+            reader.wait()
+    last = published_version(published)
+    assert last["build_id"] != first["build_id"]
+    assert last["marts"] == first["marts"] == uninterrupted["version"]["marts"]
+    assert content_hash(warehouse, RAW) == raw_after_first
+
+    reads = [json.loads(line) for _, path in readers for line in path.read_text().splitlines()]
+    failed = [r for r in reads if "error" in r]
+    assert failed == [], failed[:5]
+    assert {r["build"] for r in reads} >= {first["build_id"], last["build_id"]}
+    print(f"\nkill points tried: {len(tried)}: {'; '.join(tried)}")
+    print(f"reads during builds: {len(reads)}, failed: {len(failed)}")

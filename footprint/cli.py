@@ -125,7 +125,14 @@ def main(argv: list[str] | None = None) -> int:
         from footprint.keys import MissingKeyError
         from footprint.publish.publisher import PublishError
 
-        known = MissingKeyError | BuildRunningError | PublishError | FileNotFoundError | ValueError
+        known = (
+            MissingKeyError
+            | BuildRunningError
+            | PublishError
+            | FileNotFoundError
+            | PermissionError  # an unreadable landing folder or file, named in the message
+            | ValueError
+        )
         if isinstance(err, known):
             print(f"footprint {args.command}: {err}", file=sys.stderr)
             return 2

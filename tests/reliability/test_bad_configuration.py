@@ -138,7 +138,8 @@ def test_an_unreadable_part_of_landing_is_an_error_naming_it(tmp_path, what):
         result = _ingest_denied(env)
     finally:
         target.chmod(stat.S_IRWXU if target.is_dir() else stat.S_IRUSR | stat.S_IWUSR)
-    assert result.returncode != 0
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
     assert f"cannot read the {what} {target}" in result.stderr
     assert "Permission denied" in result.stderr
     # not silently treated as a feed with nothing new: none of its files is recorded

@@ -25,6 +25,7 @@ from footprint.paths import (
 from footprint.quality.contract_expectations import contract_expectations
 from footprint.quality.ledger import Ledger, fingerprint
 from footprint.quality.parameters import (
+    MIN_PREVIOUS_ROWS,
     Parameters,
     delivery_parameters,
     fixed_parameters,
@@ -133,6 +134,7 @@ def _run_deliveries(
             {
                 "expectations": [e.to_gx() for e in expectations],
                 "parameters": [asdict(p) for p in checkpoint.parameters],
+                "min_previous_rows": MIN_PREVIOUS_ROWS,
             }
         ),
         warehouse,

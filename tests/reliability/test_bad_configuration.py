@@ -127,8 +127,17 @@ def _ingest_denied(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.fixture(scope="module")
+def clean_manifest(tmp_path_factory) -> list[tuple]:
+    """The load manifest of the same fault-free deliveries, loaded without trouble."""
+    clean = tmp_path_factory.mktemp("clean")
+    make_landing(clean / "landing", faults="none")
+    assert run_footprint(["ingest"], footprint_env(clean, key_hex=KEY_HEX)).returncode == 0
+    return _manifest_rows(clean / "warehouse" / "footprint.duckdb")
+
+
 @pytest.mark.parametrize("what", ["folder", "delivered file"])
-def test_an_unreadable_part_of_landing_is_an_error_naming_it(tmp_path, what):
+def test_an_unreadable_part_of_landing_is_an_error_naming_it(tmp_path, what, clean_manifest):
     landing = make_landing(tmp_path / "landing", faults="none")
     feed = landing / "trust" / "ae_attendances"
     target = feed if what == "folder" else sorted(feed.iterdir())[3]
@@ -147,12 +156,7 @@ def test_an_unreadable_part_of_landing_is_an_error_naming_it(tmp_path, what):
     assert not [r for r in recorded if r[0].startswith("trust/ae_attendances/")]
     # once readable, the next run loads every file, as if nothing had happened
     assert run_footprint(["ingest"], env).returncode == 0
-    clean = tmp_path / "clean"
-    make_landing(clean / "landing", faults="none")
-    assert run_footprint(["ingest"], footprint_env(clean, key_hex=KEY_HEX)).returncode == 0
-    assert _manifest_rows(tmp_path / "warehouse" / "footprint.duckdb") == _manifest_rows(
-        clean / "warehouse" / "footprint.duckdb"
-    )
+    assert _manifest_rows(tmp_path / "warehouse" / "footprint.duckdb") == clean_manifest
 
 
 # --- a seed with a bad row ---------------------------------------------------------

@@ -205,6 +205,17 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return document
 
 
+def _read_named_yaml(path: Path, keys: set[str]) -> dict[str, Any]:
+    """A suite or checkpoint file: named as the file, with name, description and `keys`."""
+    raw = _read_yaml(path)
+    if raw.get("name") != path.stem:
+        raise _fail(path, f"name must be {path.stem!r}, the file's name")
+    unknown = set(raw) - {"name", "description", *keys}
+    if unknown:
+        raise _fail(path, f"unknown keys {sorted(unknown)}")
+    return raw
+
+
 def _severity(path: Path, where: str, value: Any) -> str:
     if value not in SEVERITIES:
         raise _fail(path, f"{where}: severity must be one of {list(SEVERITIES)}, not {value!r}")
@@ -284,12 +295,7 @@ def load_suite(
         raise ExpectationsFileError(f"no suite {name!r}: {path} does not exist")
     if name in _including:
         raise _fail(path, f"includes itself ({' -> '.join([*_including, name])})")
-    raw = _read_yaml(path)
-    if raw.get("name") != path.stem:
-        raise _fail(path, f"name must be {path.stem!r}, the file's name")
-    unknown = set(raw) - {"name", "description", "include", "from_contract", "expectations"}
-    if unknown:
-        raise _fail(path, f"unknown keys {sorted(unknown)}")
+    raw = _read_named_yaml(path, {"include", "from_contract", "expectations"})
     included = [
         load_suite(str(other), expectations_dir, (*_including, name))
         for other in raw.get("include") or []
@@ -341,12 +347,7 @@ def _parse_parameter(path: Path, name: str, raw: Any) -> ParameterSource:
 def load_checkpoint(path: Path, expectations_dir: Path = EXPECTATIONS_DIR) -> CheckpointSpec:
     """A checkpoint file, checked against its suite (which must exist and be well formed,
     and use only parameters the checkpoint provides)."""
-    raw = _read_yaml(path)
-    if raw.get("name") != path.stem:
-        raise _fail(path, f"name must be {path.stem!r}, the file's name")
-    unknown = set(raw) - {"name", "description", "suite", "batch", "parameters"}
-    if unknown:
-        raise _fail(path, f"unknown keys {sorted(unknown)}")
+    raw = _read_named_yaml(path, {"suite", "batch", "parameters"})
     batch = raw.get("batch")
     if (
         not isinstance(batch, dict)

@@ -1,8 +1,10 @@
 """Load a feed's new deliveries: file checks, row validation, pseudonymisation, write.
 
-One call handles every new file of one feed in a single DuckDB scan. Validation runs
-in an in-memory DuckDB connection; the warehouse file is attached and written in one
-transaction per feed, so a crash leaves either the whole batch or none of it.
+One call handles every new file of one feed, in batches of up to BATCH_BYTES of files,
+each read in a single DuckDB scan. Validation runs in an in-memory DuckDB connection
+(no spilling: clear identifiers never reach disk), so the batch size is what bounds
+memory. The warehouse file is attached and each batch written in one transaction with
+its manifest rows, so a crash leaves every delivery either whole or absent.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ from footprint.paths import SEEDS_DIR
 log = logging.getLogger(__name__)
 SQL_DIR = Path(__file__).parent / "sql"
 UNIT_SEPARATOR = "\x1f"  # never appears in a delivery, so each line is read whole
+# files read, checked and written together: bounds ingestion's memory (in memory, no
+# spilling) at roughly 15 times this, whatever the number of new deliveries
+BATCH_BYTES = 64 * 2**20
 QUOTED_FIELD = '("(?:[^"]|"")*"|[^"{d}]*){d}'
 
 
@@ -231,6 +236,76 @@ def _supersessions(
     return pairs
 
 
+def _batches(deliveries: list[Delivery]) -> list[list[Delivery]]:
+    """Deliveries in load order, cut into batches of at most BATCH_BYTES of files (one
+    file may exceed it alone), so that memory stays bounded whatever the backlog."""
+    batches: list[list[Delivery]] = []
+    size = BATCH_BYTES
+    for delivery in deliveries:
+        if size + delivery.size_bytes > BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(delivery)
+        size += delivery.size_bytes
+    return batches
+
+
+def _check_rows(
+    connection: duckdb.DuckDBPyConnection, contract: Contract, batch: list[Delivery], key: bytes
+) -> dict[str, tuple[int, int]]:
+    """Read a batch's files in one scan, check every row, pseudonymise; the temp table
+    checked_rows holds the result. Returns (rows read, rows valid) per delivery."""
+    connection.register("delivery_layouts_arrow", _layouts(contract, batch))
+    connection.execute(
+        "create or replace temp table delivery_layouts as select * from delivery_layouts_arrow"
+    )
+    connection.execute(
+        "create or replace temp table delivery_files as "
+        "select filename, delivery_id from delivery_layouts"
+    )
+    _stage_lines(connection, contract, batch)
+    references = _reference_tables(connection, contract)
+    delimiter = contract.format.get("delimiter", ",")
+    sql.run_script(
+        connection,
+        sql.render(SQL_DIR, "check_rows.sql.j2", contract=contract, reference_tables=references),
+        {"delimiter": delimiter, "quoted_field_pattern": QUOTED_FIELD.format(d=delimiter)},
+    )
+    _pseudonymise(connection, contract, key)
+    return {
+        r[0]: (r[1], r[2])
+        for r in connection.execute(
+            "select delivery_id, count(*), count(*) filter (where len(failures) = 0) "
+            "from checked_rows group by delivery_id"
+        ).fetchall()
+    }
+
+
+def _write(
+    connection: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    manifest: pa.Table,
+    loaded_at: datetime,
+    loads_rows: bool,
+    pairs: list[tuple[str, str]],
+) -> None:
+    """One transaction: the batch's valid and quarantined rows, its manifest rows and the
+    deliveries it supersedes."""
+    connection.execute("begin transaction")
+    if loads_rows:
+        sql.run_script(
+            connection,
+            sql.render(SQL_DIR, "load_rows.sql.j2", contract=contract),
+            {"loaded_at": loaded_at, "organisation": contract.organisation, "feed": contract.feed},
+        )
+    connection.register("manifest_arrow", manifest)
+    connection.execute("insert into wh.raw.load_manifest by name select * from manifest_arrow")
+    supersede = sql.render(SQL_DIR, "supersede.sql.j2", contract=contract)
+    for old_id, new_id in pairs:
+        sql.run_script(connection, supersede, {"delivery_id": old_id, "superseded_by": new_id})
+    connection.execute("commit")
+
+
 def load_feed(
     contract: Contract,
     landing: Path,
@@ -275,57 +350,18 @@ def load_feed(
                 seen.add((delivery.sha256, delivery.period))
                 to_read.append(delivery)
 
-        counts: dict[str, tuple[int, int]] = {}
-        if to_read:
-            connection.register("delivery_layouts_arrow", _layouts(contract, to_read))
-            connection.execute(
-                "create or replace temp table delivery_layouts as "
-                "select * from delivery_layouts_arrow"
-            )
-            connection.execute(
-                "create or replace temp table delivery_files as "
-                "select filename, delivery_id from delivery_layouts"
-            )
-            _stage_lines(connection, contract, to_read)
-            references = _reference_tables(connection, contract)
-            delimiter = contract.format.get("delimiter", ",")
-            sql.run_script(
-                connection,
-                sql.render(
-                    SQL_DIR, "check_rows.sql.j2", contract=contract, reference_tables=references
-                ),
-                {"delimiter": delimiter, "quoted_field_pattern": QUOTED_FIELD.format(d=delimiter)},
-            )
-            _pseudonymise(connection, contract, key)
-            counts = {
-                r[0]: (r[1], r[2])
-                for r in connection.execute(
-                    "select delivery_id, count(*), count(*) filter (where len(failures) = 0) "
-                    "from checked_rows group by delivery_id"
-                ).fetchall()
-            }
-
-        finished = datetime.now(UTC).replace(tzinfo=None)
         pairs = _supersessions(contract, known, to_read)
-        manifest = _manifest_rows(contract, new, duplicates, counts, started, finished)
-
-        connection.execute("begin transaction")
-        if to_read:
-            sql.run_script(
-                connection,
-                sql.render(SQL_DIR, "load_rows.sql.j2", contract=contract),
-                {
-                    "loaded_at": finished,
-                    "organisation": contract.organisation,
-                    "feed": contract.feed,
-                },
-            )
-        connection.register("manifest_arrow", manifest)
-        connection.execute("insert into wh.raw.load_manifest by name select * from manifest_arrow")
-        supersede = sql.render(SQL_DIR, "supersede.sql.j2", contract=contract)
-        for old_id, new_id in pairs:
-            sql.run_script(connection, supersede, {"delivery_id": old_id, "superseded_by": new_id})
-        connection.execute("commit")
+        unread = [d for d in new if d.rejection] + duplicates  # recorded with the first batch
+        counts: dict[str, tuple[int, int]] = {}
+        for number, batch in enumerate(_batches(to_read) or [[]]):
+            if batch:
+                counts.update(_check_rows(connection, contract, batch, key))
+            finished = datetime.now(UTC).replace(tzinfo=None)
+            recorded = (unread if number == 0 else []) + batch
+            manifest = _manifest_rows(contract, recorded, duplicates, counts, started, finished)
+            ids = {d.delivery_id for d in batch}
+            superseded = [(old, new_id) for old, new_id in pairs if new_id in ids]
+            _write(connection, contract, manifest, finished, bool(batch), superseded)
     finally:
         connection.close()
 

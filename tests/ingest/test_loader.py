@@ -9,6 +9,7 @@ import pytest
 import xlsxwriter
 
 from footprint.contracts import contract_for
+from footprint.ingest import loader
 from footprint.ingest.loader import load_feed
 from footprint.keys import MissingKeyError, load_key
 from footprint.nhs_number import is_valid, pseudonymise
@@ -286,6 +287,46 @@ def test_a_refresh_supersedes_its_month_and_keeps_the_replaced_rows_in_history(w
         "trust/inpatient_spells/inpatient_spells_2025-03_v2.csv": "loaded",
         "trust/inpatient_spells/inpatient_spells_2025-04.csv": "loaded",
     }
+
+
+def test_a_backlog_loads_in_batches_with_the_same_result(workspace, monkeypatch):
+    """One file per batch (each its own scan and transaction): a refresh delivered in
+    the same run as the month it replaces still supersedes it, and every row and file
+    is accounted for once."""
+    monkeypatch.setattr(loader, "BATCH_BYTES", 1)
+    scanned = []
+    check_rows = loader._check_rows
+
+    def counting(connection, contract, batch, key):
+        scanned.append(len(batch))
+        return check_rows(connection, contract, batch, key)
+
+    monkeypatch.setattr(loader, "_check_rows", counting)
+    folder = feed_folder(workspace["landing"], SPELLS)
+    files = {
+        "inpatient_spells_2025-03.csv": [spell_row(1), spell_row(2)],
+        "inpatient_spells_2025-03_v2.csv": [spell_row(1, primary_diagnosis="J44"), spell_row(4)],
+        "inpatient_spells_2025-04.csv": [
+            spell_row(3, admission_date="2025-04-01", discharge_date="2025-04-03")
+        ],
+    }
+    for name, rows in files.items():
+        write_delimited(folder / name, SPELLS.column_names, rows, "|")
+    summary = load(SPELLS, workspace)
+    assert scanned == [1, 1, 1]
+    assert (summary.files_loaded, summary.files_superseded, summary.rows_loaded) == (3, 1, 5)
+    current = query(
+        workspace["warehouse"], "select spell_id from raw.trust__inpatient_spells order by 1"
+    )
+    assert current == [("SP0000000001",), ("SP0000000003",), ("SP0000000004",)]
+    statuses = query(
+        workspace["warehouse"], "select file_path, status, rows_read from raw.load_manifest"
+    )
+    assert sorted(statuses) == [
+        ("trust/inpatient_spells/inpatient_spells_2025-03.csv", "superseded", 2),
+        ("trust/inpatient_spells/inpatient_spells_2025-03_v2.csv", "loaded", 2),
+        ("trust/inpatient_spells/inpatient_spells_2025-04.csv", "loaded", 1),
+    ]
 
 
 def test_json_lines_are_validated_per_line(workspace):

@@ -139,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         "--docs", action="store_true", help="write this scale's summary into docs/benchmark.md"
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+    log.setLevel(logging.INFO)
 
     steps = {s.strip() for s in args.steps.split(",") if s.strip()}
     if steps - set(STEPS):

@@ -5,7 +5,8 @@ joins them to the reference CSVs and groups; no validation, no pseudonymisation,
 warehouse. Definitions follow docs/indicators.md and the catalogue:
 
 - ae_attendances_75_plus: A&E attendances aged 75+ at arrival, by month of arrival and
-  SDF of residence / Census 2021 residents aged 75+ of the SDF (x 1,000);
+  SDF of residence / GP registered patients aged 75+ living in the SDF at the start of
+  the month (the month's gp_registrations delivery, age bands shared evenly) (x 1,000);
 - ambulance_conveyance_rate: see-and-convey incidents / all incidents, by month of the
   call and SDF of the incident's LSOA (x 100);
 - emergency_readmissions_30_days: index spells (discharged alive) followed by an
@@ -63,21 +64,27 @@ def ae_attendances_75_plus(landing: Path, seeds: Path) -> pd.DataFrame:
         .rename("numerator")
         .reset_index()
     )
-    population = pd.read_csv(seeds / "population.csv", dtype={"lsoa_code": str})
-    bands = pd.read_csv(seeds / "age_bands.csv")
+    registrations = []
+    for path in sorted((landing / "ccg" / "gp_registrations").glob("*.csv")):
+        month = pd.Timestamp(path.stem.rsplit("_", 1)[1] + "-01")
+        frame = pd.read_csv(path, dtype={"lsoa_code": str, "age_band": str})
+        registrations.append(frame.assign(period_month=month))
+    bands = pd.read_csv(seeds / "age_bands.csv", dtype={"age_band": str})
     bands["age_to"] = bands["age_to"].fillna(120)
     bands["share"] = (
         (bands["age_to"] - bands["age_from"].clip(lower=75) + 1)
         / (bands["age_to"] - bands["age_from"] + 1)
     ).clip(lower=0)
     residents = (
-        population.merge(bands[["age_band", "share"]], on="age_band")
+        pd.concat(registrations, ignore_index=True)
+        .merge(bands[["age_band", "share"]], on="age_band")
         .merge(lsoas, on="lsoa_code")
-        .assign(denominator=lambda f: f["population"] * f["share"])
-        .groupby("sdf_code", as_index=False)["denominator"]
+        .assign(denominator=lambda f: f["registered_patients"] * f["share"])
+        .groupby(["sdf_code", "period_month"], as_index=False)["denominator"]
         .sum()
     )
-    return _shape(counts.merge(residents, on="sdf_code"), "ae_attendances_75_plus", 1000)
+    frame = counts.merge(residents, on=["sdf_code", "period_month"])
+    return _shape(frame, "ae_attendances_75_plus", 1000)
 
 
 def ambulance_conveyance_rate(landing: Path, seeds: Path) -> pd.DataFrame:

@@ -64,7 +64,7 @@ class Repeat:
     """What one repeat measured, and the per-step times of its Dagster runs."""
 
     samples: list[Sample]
-    job_steps: dict[str, dict[str, float]]  # "full_job" / "incremental_job" -> step -> s
+    job_steps: dict[str, dict[str, float]]  # successful job -> Dagster step -> seconds
     agreement: list[Agreement] | None = None  # pandas against the full job's warehouse
     plain_timings: dict | None = None  # the plain script's load / transform / per-model seconds
 
@@ -106,7 +106,7 @@ def one_repeat(ctx: Context, number: int, steps: set[str], compiled: Path | None
     job = ctx.env(folder / "job")
     footprint_run = [str(VENV_BIN / "footprint"), "run"]
     full = measure("full_job", footprint_run, job)
-    if full:
+    if full and full.returncode == 0:
         repeat.job_steps["full_job"] = step_seconds(Path(job["DAGSTER_HOME"]))
     if compiled:
         plain = folder / "plain"
@@ -138,10 +138,11 @@ def one_repeat(ctx: Context, number: int, steps: set[str], compiled: Path | None
     if full and full.returncode == 0 and "incremental_job" in steps:
         delivered = deliver_held_back_day(ctx.data)
         try:
-            measure("incremental_job", footprint_run, job)
+            incremental = measure("incremental_job", footprint_run, job)
         finally:
             withdraw(delivered)
-        repeat.job_steps["incremental_job"] = step_seconds(Path(job["DAGSTER_HOME"]))
+        if incremental and incremental.returncode == 0:
+            repeat.job_steps["incremental_job"] = step_seconds(Path(job["DAGSTER_HOME"]))
     return repeat
 
 

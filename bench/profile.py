@@ -1,10 +1,9 @@
-"""Where the time goes: dbt's per-node timings, the plain script's per-model timings,
-DuckDB EXPLAIN ANALYZE of the slowest models, and cProfile of ingestion."""
+"""Where the time goes: dbt's per-node timings, DuckDB EXPLAIN ANALYZE of the slowest
+models of the plain script, and cProfile of ingestion."""
 
 from __future__ import annotations
 
 import io
-import json
 import pstats
 import subprocess
 import sys
@@ -28,16 +27,6 @@ def dbt_node_summary(run_results: Path, top: int = 12) -> dict[str, Any]:
     return {
         "by_kind": {k: {"nodes": counts[k], "seconds": round(v, 2)} for k, v in by_kind.items()},
         "slowest": rows[:top],
-    }
-
-
-def plain_node_summary(timings: Path, top: int = 12) -> dict[str, Any]:
-    document = json.loads(timings.read_text())
-    nodes = sorted(document.get("nodes", {}).items(), key=lambda kv: kv[1], reverse=True)
-    return {
-        "load_seconds": document.get("load_seconds"),
-        "transform_seconds": document.get("transform_seconds"),
-        "slowest": [{"unique_id": uid, "seconds": s} for uid, s in nodes[:top]],
     }
 
 

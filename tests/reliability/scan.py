@@ -146,7 +146,24 @@ def scan_tree(root: Path) -> Iterator[Finding]:
             continue
         else:
             text = path.read_bytes().decode("utf-8", errors="replace")
+            if path.suffix in (".html", ".htm"):
+                text = page_text(text)
             yield from scan_text(text, str(path.relative_to(root)))
+
+
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
+
+
+def page_text(html: str) -> str:
+    """A page without the code it carries: script bodies (charting and docs libraries,
+    full of 32-bit constants) and base64 images. Data a script is given as JSON is kept;
+    the code itself is covered by the exact search for every delivered NHS number."""
+
+    def keep_data(match: re.Match) -> str:
+        return match.group(2) if "json" in match.group(1).lower() else " "
+
+    return _DATA_URI.sub(" ", _SCRIPT.sub(keep_data, html))
 
 
 def files_containing(roots: Iterable[Path], needles: Iterable[bytes]) -> list[str]:
@@ -160,4 +177,47 @@ def files_containing(roots: Iterable[Path], needles: Iterable[bytes]) -> list[st
                 content = path.read_bytes()
                 if any(n in content for n in needles):
                     hits.append(str(path))
+    return hits
+
+
+_STANDALONE_TEN = re.compile(rb"(?<!\d)\d{10}(?!\d)")
+
+
+def delivered_numbers_in_tree(root: Path, numbers: set[str]) -> list[str]:
+    """Files (and, for DuckDB and Parquet, tables and columns) under root holding any of
+    the given NHS numbers, in any text and in any column, code included."""
+    import pyarrow as pa
+
+    delivered = pa.table({"n": sorted(numbers)})
+    hits = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if path.suffix not in (".duckdb", ".parquet"):
+            found = {m.decode() for m in _STANDALONE_TEN.findall(path.read_bytes())}
+            if found & numbers:
+                hits.append(str(path.relative_to(root)))
+            continue
+        if path.suffix == ".duckdb":
+            connection = duckdb.connect(str(path), read_only=True)
+            relations = [
+                (f"{_quote(s)}.{_quote(t)}", f"{s}.{t}")
+                for s, t in connection.execute(
+                    "select table_schema, table_name from information_schema.tables"
+                ).fetchall()
+            ]
+        else:
+            connection = duckdb.connect()
+            connection.read_parquet(str(path)).create_view("scanned_parquet")
+            relations = [("scanned_parquet", path.name)]
+        with connection:
+            connection.register("delivered", delivered)
+            for relation, name in relations:
+                columns = [c for c, *_ in connection.execute(f"describe {relation}").fetchall()]
+                for column in columns:
+                    (count,) = connection.execute(
+                        f"select count(*) from (select unnest(regexp_extract_all("
+                        f"cast({_quote(column)} as varchar), '[0-9]{{10}}')) as n "
+                        f"from {relation}) as t semi join delivered as d on t.n = d.n"
+                    ).fetchone()
+                    if count:
+                        hits.append(f"{path.relative_to(root)}:{name}.{column}")
     return hits

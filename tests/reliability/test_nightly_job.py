@@ -24,6 +24,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from footprint.paths import PROJECT_ROOT
@@ -39,7 +40,7 @@ from tests.reliability.nightly import (
     run_to_end,
     step,
 )
-from tests.reliability.scan import files_containing, scan_tree
+from tests.reliability.scan import delivered_numbers_in_tree, files_containing, scan_tree
 from tests.reliability.test_malicious_input import FORMULAE
 
 pytestmark = pytest.mark.slow
@@ -202,10 +203,16 @@ DESCRIPTORS = {  # whole numbers in published marts that are not counts of peopl
 }
 
 
-def test_the_publication_holds_nothing_identifiable(uninterrupted):
+def test_the_publication_holds_nothing_identifiable(uninterrupted, deliveries):
     published = uninterrupted["root"] / "published"
     findings = list(scan_tree(published))
     assert findings == [], "\n".join(map(str, findings[:20]))
+    # and, with no pattern to miss anything: not one NHS number that was delivered
+    population = pq.read_table(deliveries / "_generator" / "population.parquet")
+    column = next(c for c in population.column_names if "nhs" in c)
+    delivered = {str(v) for v in population.column(column).to_pylist() if v}
+    assert len(delivered) > 1000
+    assert delivered_numbers_in_tree(published, delivered) == []
 
 
 def test_the_publication_holds_no_person_level_row(uninterrupted):

@@ -167,3 +167,15 @@ def test_a_finding_names_where_and_masks_the_value(text, what):
     assert finding == Finding("published/manifest.json", what, finding.sample)
     assert finding.sample.endswith("*") and finding.sample[:3] in text
     assert pseudonymise("9434765919", b"k" * 32) not in str(finding)
+
+
+def test_a_page_is_scanned_as_its_text_and_data_not_its_library_code():
+    from tests.reliability.scan import page_text
+
+    page = (
+        "<p>9434765919</p><script>r>2147483647?r=2147483647:0</script>"
+        '<script type="application/json">{"n": "943 476 5919"}</script>'
+        '<img src="data:image/png;base64,AAAA2147483647WN11AA">'
+    )
+    assert clear_nhs_numbers(page_text(page)) == ["9434765919", "9434765919"]
+    assert "2147483647" not in page_text(page)

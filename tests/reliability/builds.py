@@ -55,11 +55,14 @@ def make_build(root: Path, value: int, rows: int = 2000) -> tuple[Path, Path]:
 
 
 def content_hash(
-    database: Path, schemas: tuple[str, ...] = ("sdf",), ignore: tuple[str, ...] = ()
+    database: Path,
+    schemas: tuple[str, ...] = ("sdf",),
+    ignore: tuple[str, ...] = (),
+    float_decimals: int | None = None,
 ) -> str:
     """A hash of every row of every table in the given schemas, independent of row
     order and of the file's physical layout; columns named in `ignore` (load times)
-    are left out."""
+    are left out; with float_decimals, floating-point columns are rounded first."""
     digest = hashlib.sha256()
     with duckdb.connect(str(database), read_only=True) as connection:
         tables = connection.execute(
@@ -76,7 +79,13 @@ def content_hash(
                 "(select unnest(?)) order by ordinal_position",
                 [schema, table, list(ignore) or [""]],
             ).fetchall()
-            row = "row(" + ", ".join(f'"{name}"' for name, _ in columns) + ")"
+
+            def value(name: str, data_type: str) -> str:
+                if float_decimals is not None and data_type in ("DOUBLE", "FLOAT"):
+                    return f'round("{name}", {float_decimals})'
+                return f'"{name}"'
+
+            row = "row(" + ", ".join(value(n, t) for n, t in columns) + ")"
             rows = connection.execute(
                 f"select count(*), coalesce(bit_xor(hash({row})), 0), "
                 f"coalesce(sum(hash({row}) % 1000003), 0) from {relation}"

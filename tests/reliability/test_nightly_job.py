@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 import duckdb
@@ -29,7 +28,7 @@ import pytest
 
 from footprint.paths import PROJECT_ROOT
 from tests.reliability.builds import content_hash
-from tests.reliability.conftest import footprint_env
+from tests.reliability.conftest import FOOTPRINT, footprint_env
 from tests.reliability.nightly import (
     LOAD_TIMES,
     KillPoint,
@@ -102,16 +101,19 @@ class Uninterrupted:
         self.root = root
         self.env = _workspace(root, deliveries)
         self.log = root / "run.log"
-        self._thread = threading.Thread(target=self._run)
-        self._status: int | None = None
-        self._thread.start()
-
-    def _run(self) -> None:
-        self._status = run_to_end(self.env, self.log)
+        self._out = self.log.open("w")
+        self._process = subprocess.Popen(
+            [FOOTPRINT, "run"],
+            env=self.env,
+            cwd=PROJECT_ROOT,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+        )
 
     def result(self) -> dict:
-        self._thread.join()
-        assert self._status == 0, self.log.read_text()[-4000:]
+        status = self._process.wait()
+        self._out.close()
+        assert status == 0, self.log.read_text()[-4000:]
         version = published_version(self.root / "published")
         assert version is not None
         warehouse = Path(self.env["FOOTPRINT_WAREHOUSE"])
@@ -182,11 +184,23 @@ def _check_after_kill(
 ) -> None:
     version = published_version(Path(env["FOOTPRINT_PUBLISHED"]))
     if version is not None:  # a complete version, and the same marts as the reference
-        assert version["marts"] == reference.result()["version"]["marts"], point
+        assert version["marts_rounded"] == reference.result()["version"]["marts_rounded"], point
     warehouse = Path(env["FOOTPRINT_WAREHOUSE"])
     if warehouse.exists():
         problems = accounting_problems(open_copy(warehouse, root / "scratch"))
         assert problems == [], (str(point), problems[:10])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rates differ in their last bits between runs (floating-point sums in "
+    "parallel, e.g. 484.63928201587856 vs 484.63928201587845): see docs/reliability.md",
+)
+def test_the_same_deliveries_give_bit_identical_marts(tmp_path_factory, deliveries, uninterrupted):
+    again = Uninterrupted(tmp_path_factory.mktemp("again"), deliveries).result()
+    assert again["raw"] == uninterrupted["raw"]
+    assert again["version"]["marts_rounded"] == uninterrupted["version"]["marts_rounded"]
+    assert again["version"]["marts"] == uninterrupted["version"]["marts"]
 
 
 # --- what the uninterrupted run published ----------------------------------------------
@@ -383,7 +397,7 @@ def test_killed_at_any_point_the_job_loses_nothing_and_converges(
     assert run_to_end(env, log) == 0, log.read_text()[-4000:]
     uninterrupted = background_run.result()
     first = published_version(published)
-    assert first["marts"] == uninterrupted["version"]["marts"]
+    assert first["marts_rounded"] == uninterrupted["version"]["marts_rounded"]
     assert content_hash(warehouse, RAW, ignore=LOAD_TIMES) == uninterrupted["raw"]
     raw_after_first = content_hash(warehouse, RAW)  # load times included
 
@@ -401,7 +415,7 @@ def test_killed_at_any_point_the_job_loses_nothing_and_converges(
             reader.wait()
     last = published_version(published)
     assert last["build_id"] != first["build_id"]
-    assert last["marts"] == first["marts"] == uninterrupted["version"]["marts"]
+    assert last["marts_rounded"] == uninterrupted["version"]["marts_rounded"]
     assert content_hash(warehouse, RAW) == raw_after_first
 
     reads = [json.loads(line) for _, path in readers for line in path.read_text().splitlines()]

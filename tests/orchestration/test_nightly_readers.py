@@ -22,8 +22,8 @@ pytestmark = pytest.mark.slow
 
 def read_version(database: Path, relations: list[str]) -> tuple[str, dict[str, int]]:
     with duckdb.connect(str(database), read_only=True) as connection:
-        (build_id,) = connection.execute("select build_id from publication.build_info").fetchone()
-        counts = {r: connection.table(r).aggregate("count(*)").fetchone()[0] for r in relations}
+        [(build_id,)] = connection.execute("select build_id from publication.build_info").fetchall()
+        counts = {r: connection.table(r).aggregate("count(*)").fetchall()[0][0] for r in relations}
     return build_id, counts
 
 

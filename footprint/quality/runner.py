@@ -1,9 +1,10 @@
-"""Run one checkpoint: load its suite and checkpoint files, build each batch with DuckDB
-(read-only; one delivery or one mart at a time, as pandas), validate it with Great
-Expectations and save the plain result as JSON for the run.
+"""Run one checkpoint: load its suite and checkpoint files, read batches with DuckDB
+(read-only, as pandas), validate them with Great Expectations and save the plain result
+as JSON for the run.
 
 Delivery checkpoints validate every delivery of the feed loaded since the checkpoint
-last ran (see ledger.py); mart checkpoints validate the mart as dbt built it this run.
+last ran (see ledger.py), many deliveries at once with one result each (stacking.py);
+mart checkpoints validate the mart as dbt built it this run.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from footprint.quality.specs import (
     checkpoint_by_name,
 )
 from footprint.quality.warehouse import (
+    Delivery,
     WarehouseBusyError,
     dbt_model,
     delivery_rows,
@@ -139,47 +141,61 @@ def _run_deliveries(
         ),
         warehouse,
     )
+    from footprint.quality.stacking import stacks, validate_stacked
+
     hidden = frozenset(c.loaded_name for c in contract.columns if c.is_identifier)
     validator: Validator | None = None
     new = carried = earlier = 0
     with read_only(warehouse) as connection:
         deliveries = loaded_deliveries(connection, contract)
         fixed = fixed_parameters(checkpoint, connection, dbt_manifest, seeds_dir)
+        waiting: list[Delivery] = []
         for delivery in deliveries:
-            if ledger.validated(delivery.delivery_id):
-                failure = ledger.outstanding_failure(delivery.delivery_id)
-                if failure:
-                    result.batches.append(failure)
-                    carried += 1
-                else:
-                    earlier += 1
+            if not ledger.validated(delivery.delivery_id):
+                waiting.append(delivery)
                 continue
+            failure = ledger.outstanding_failure(delivery.delivery_id)
+            if failure:
+                result.batches.append(failure)
+                carried += 1
+            else:
+                earlier += 1
+        for stack in stacks(waiting):
             if validator is None:
                 from footprint.quality.validation import Validator
 
                 validator = Validator()
-            frame = delivery_rows(connection, contract, delivery.delivery_id)
-            parameters = fixed.merged(delivery_parameters(checkpoint, contract, delivery))
-            batch = BatchResult(
-                batch_id=delivery.delivery_id,
-                label=delivery.label,
-                rows=len(frame),
-                run_id=result.run_id,
-                validated_at=_now(),
-                parameters=_shown(parameters),
-                expectations=validator.validate(
-                    frame,
-                    expectations,
-                    parameters,
-                    _delivery_example_columns,
-                    hidden,
-                    details_of_passes=False,
-                ),
+            ids = [d.delivery_id for d in stack]
+            frame = delivery_rows(connection, contract, ids)
+            parameters = {
+                d.delivery_id: fixed.merged(delivery_parameters(checkpoint, contract, d))
+                for d in stack
+            }
+            validated_at = _now()
+            outcomes = validate_stacked(
+                validator,
+                frame,
+                ids,
+                expectations,
+                fixed,
+                parameters,
+                _delivery_example_columns,
+                hidden,
             )
             del frame
-            ledger.record(batch)
-            result.batches.append(batch)
-            new += 1
+            for delivery in stack:
+                batch = BatchResult(
+                    batch_id=delivery.delivery_id,
+                    label=delivery.label,
+                    rows=delivery.rows_loaded,
+                    run_id=result.run_id,
+                    validated_at=validated_at,
+                    parameters=_shown(parameters[delivery.delivery_id]),
+                    expectations=outcomes[delivery.delivery_id],
+                )
+                ledger.record(batch)
+                result.batches.append(batch)
+            new += len(stack)
     ledger.save({d.delivery_id for d in deliveries})
     note = (
         f"{new} new deliveries validated in this run; {earlier} earlier deliveries, "

@@ -116,29 +116,29 @@ class Validator:
                 reason = "; ".join(
                     sorted({parameters.unavailable.get(m, f"no value for {m}") for m in missing})
                 )
-                results[spec.name] = _result(spec, SKIPPED, parameters, message=reason)
+                results[spec.name] = result(spec, SKIPPED, parameters, message=reason)
                 continue
             try:
                 self._build(spec)
                 runnable.append(spec)
             except Exception as error:  # an invalid expectation in a suite file
                 message = f"Great Expectations could not build this expectation: {error}"
-                results[spec.name] = _result(spec, FAILED, parameters, message=message)
+                results[spec.name] = result(spec, FAILED, parameters, message=message)
         if runnable:
-            batch = self._batches.get_batch(batch_parameters={"dataframe": frame})
+            batch = self.batch(frame)
             detailed = runnable
             if not details_of_passes:
                 passed = {
                     name
-                    for name, outcome in self._run(batch, runnable, parameters, False).items()
+                    for name, outcome in self.run(batch, runnable, parameters, False).items()
                     if outcome.success
                 }
                 for spec in runnable:
                     if spec.name in passed:
-                        results[spec.name] = _result(spec, PASSED, parameters)
+                        results[spec.name] = result(spec, PASSED, parameters)
                 detailed = [spec for spec in runnable if spec.name not in passed]
             if detailed:
-                outcomes = self._run(batch, detailed, parameters, True)
+                outcomes = self.run(batch, detailed, parameters, True)
                 for spec in detailed:
                     results[spec.name] = _from_gx(
                         spec,
@@ -150,7 +150,11 @@ class Validator:
                     )
         return [results[spec.name] for spec in expectations]
 
-    def _run(
+    def batch(self, frame: pd.DataFrame) -> Any:
+        """A Great Expectations batch holding the whole DataFrame."""
+        return self._batches.get_batch(batch_parameters={"dataframe": frame})
+
+    def run(
         self, batch: Any, specs: list[ExpectationSpec], parameters: Parameters, complete: bool
     ) -> dict[str, Any]:
         """Great Expectations' result for each expectation, by name."""
@@ -181,7 +185,7 @@ def _resolved(value: Any, parameters: Parameters) -> Any:
     return value
 
 
-def _result(
+def result(
     spec: ExpectationSpec, status: str, parameters: Parameters, **details: Any
 ) -> ExpectationResult:
     return ExpectationResult(
@@ -196,7 +200,7 @@ def _result(
     )
 
 
-def _exception_message(exception_info: Any) -> str | None:
+def exception_message(exception_info: Any) -> str | None:
     """Great Expectations reports errors either flat or keyed by metric."""
     if not isinstance(exception_info, dict):
         return None
@@ -208,7 +212,7 @@ def _exception_message(exception_info: Any) -> str | None:
     return "; ".join(dict.fromkeys(messages)) or None
 
 
-def _row_examples(
+def row_examples(
     frame: pd.DataFrame, indexes: list[Any], columns: list[str], hidden: frozenset[str]
 ) -> list[dict[str, Any]]:
     labels = [i for i in indexes[:MAX_EXAMPLES] if not isinstance(i, dict)]
@@ -222,9 +226,9 @@ def _row_examples(
     return examples
 
 
-def _value_examples(spec: ExpectationSpec, result: dict[str, Any]) -> list[dict[str, Any]]:
+def _value_examples(spec: ExpectationSpec, details: dict[str, Any]) -> list[dict[str, Any]]:
     """For expectations about the set of values a column holds: the missing or extra ones."""
-    incomplete = (result.get("details") or {}).get("incomplete_groups")
+    incomplete = (details.get("details") or {}).get("incomplete_groups")
     if incomplete:
         return plain(
             [
@@ -232,10 +236,10 @@ def _value_examples(spec: ExpectationSpec, result: dict[str, Any]) -> list[dict[
                 for group in incomplete[:MAX_EXAMPLES]
             ]
         )
-    if result.get("partial_missing_list"):
-        return plain([{"missing value": v} for v in result["partial_missing_list"][:MAX_EXAMPLES]])
+    if details.get("partial_missing_list"):
+        return plain([{"missing value": v} for v in details["partial_missing_list"][:MAX_EXAMPLES]])
     value_set = spec.kwargs.get("value_set")
-    observed = result.get("observed_value")
+    observed = details.get("observed_value")
     if spec.type.startswith("expect_column_distinct_values") and isinstance(observed, list):
         allowed = {str(v) for v in value_set} if isinstance(value_set, list) else set()
         extra = [v for v in observed if str(v) not in allowed]
@@ -251,31 +255,31 @@ def _from_gx(
     example_columns: ExampleColumns,
     hidden_columns: frozenset[str],
 ) -> ExpectationResult:
-    result: dict[str, Any] = dict(gx_result.result or {})
-    error = _exception_message(gx_result.exception_info)
+    details: dict[str, Any] = dict(gx_result.result or {})
+    error = exception_message(gx_result.exception_info)
     status = PASSED if gx_result.success and not error else FAILED
     examples: list[dict[str, Any]] = []
     if status == FAILED:
-        if result.get("unexpected_index_list"):
-            examples = _row_examples(
+        if details.get("unexpected_index_list"):
+            examples = row_examples(
                 frame,
-                list(result["unexpected_index_list"]),
+                list(details["unexpected_index_list"]),
                 example_columns(frame, spec),
                 hidden_columns,
             )
         else:
-            examples = _value_examples(spec, result)
-    observed = result.get("observed_value")
+            examples = _value_examples(spec, details)
+    observed = details.get("observed_value")
     if isinstance(observed, list) and len(observed) > _SHOWN_VALUES:
         observed = [*observed[:_SHOWN_VALUES], f"... {len(observed)} values in all"]
-    return _result(
+    return result(
         spec,
         status,
         parameters,
         observed_value=plain(observed),
-        element_count=result.get("element_count"),
-        unexpected_count=result.get("unexpected_count"),
-        unexpected_percent=result.get("unexpected_percent"),
+        element_count=details.get("element_count"),
+        unexpected_count=details.get("unexpected_count"),
+        unexpected_percent=details.get("unexpected_percent"),
         examples=examples,
         message=error,
     )

@@ -1,4 +1,4 @@
-"""Reading batches from the warehouse: read-only, one delivery or one mart at a time.
+"""Reading batches from the warehouse: read-only, some deliveries or one mart at a time.
 
 SQL lives in footprint/quality/sql/. Table and column names come from the feed
 contracts and dbt's manifest, never from a delivery; they are checked to be plain
@@ -98,14 +98,15 @@ def loaded_deliveries(connection: duckdb.DuckDBPyConnection, contract: Contract)
 
 
 def delivery_rows(
-    connection: duckdb.DuckDBPyConnection, contract: Contract, delivery_id: str
+    connection: duckdb.DuckDBPyConnection, contract: Contract, delivery_ids: list[str]
 ) -> pd.DataFrame:
-    """One delivery's rows as a DataFrame (dates and timestamps as datetime64)."""
+    """Some deliveries' rows as one DataFrame (dates and timestamps as datetime64),
+    indexed 0..n-1 in delivery and file order."""
     table = _identifier(contract.name)
     if not _exists(connection, "raw", table):
         raise WarehouseError(f"raw.{table} does not exist: the feed has never been loaded")
     query = sql.render(SQL_DIR, "delivery_rows.sql.j2", table=table)
-    return connection.execute(query, {"delivery_id": delivery_id}).df()
+    return connection.execute(query, {"delivery_ids": delivery_ids}).df()
 
 
 def relation_rows(connection: duckdb.DuckDBPyConnection, schema: str, name: str) -> pd.DataFrame:

@@ -40,7 +40,9 @@
 {#- Population denominators per SDF and reporting month (and age band when by_age_band),
     aged min_age..max_age: GP registered patients counted at the start of the month
     (int_sdf_populations_attributed), attributed 'residence' (the SDF of the patients'
-    LSOA) or 'registration' (the SDF of their practice that month). -#}
+    LSOA) or 'registration' (the SDF of their practice that month). The fractional
+    shares of cut bands are added up exactly (statistics_exact_sum): the same population,
+    to the last bit, on every run. -#}
 {% macro sdf_population(attribution, min_age=none, max_age=none, by_age_band=false) -%}
     select
         sdf_populations.sdf_code,
@@ -48,8 +50,8 @@
         {%- if by_age_band %}
         sdf_populations.age_band,
         {%- endif %}
-        sum(sdf_populations.registered_patients * {{ footprint.age_band_share(
-            'sdf_populations.age_from', 'sdf_populations.age_to', min_age, max_age) }}) as population
+        {{ footprint.statistics_exact_sum('sdf_populations.registered_patients * ' ~ footprint.age_band_share(
+            'sdf_populations.age_from', 'sdf_populations.age_to', min_age, max_age)) }} as population
     from {{ ref('int_sdf_populations_attributed') }} as sdf_populations
     where sdf_populations.attribution = '{{ attribution }}'
     group by sdf_populations.sdf_code, sdf_populations.period_month{% if by_age_band %}, sdf_populations.age_band{% endif %}

@@ -19,6 +19,8 @@
     with an error there). A missing count in a band counts as 0 (phe_dsr na.zero).
     Every band of the standard must be present for the rate to be comparable: the
     caller joins the full set of bands (19 for ESP 2013) before aggregating.
+    The sums over bands are exact (statistics_exact_sum), so the rate and its limits are
+    the same on every run.
 -#}
 
 {% macro dsr_value(count, population, standard_population, multiplier=100000) -%}
@@ -37,7 +39,7 @@
 {%- endmacro %}
 
 {% macro _dsr_total_count(count) -%}
-    sum(coalesce({{ footprint.statistics_double(count) }}, 0))
+    {{ footprint.statistics_exact_sum('coalesce(' ~ count ~ ', 0)') }}
 {%- endmacro %}
 
 {% macro _dsr_not_published(count, population) -%}
@@ -50,8 +52,10 @@
 {#- sum(w_i O_i / n_i) on the 0..1 scale, w_i = stdpop_i / sum(stdpop). -#}
 {% macro _dsr_rate(count, population, standard_population) -%}
     (
-        sum(coalesce({{ footprint.statistics_double(count) }}, 0) * {{ standard_population }} / nullif({{ population }}, 0))
-        / sum({{ footprint.statistics_double(standard_population) }})
+        {{ footprint.statistics_exact_sum(
+            'coalesce(' ~ footprint.statistics_double(count) ~ ', 0) * ' ~ standard_population
+            ~ ' / nullif(' ~ population ~ ', 0)') }}
+        / {{ footprint.statistics_exact_sum(standard_population) }}
     )
 {%- endmacro %}
 
@@ -65,11 +69,10 @@
             {{ footprint._dsr_rate(count, population, standard_population) }}
             + sqrt(
                 /* Dobson: var(DSR) / O, var(DSR) = sum(w_i^2 O_i / n_i^2) */
-                sum(
-                    coalesce({{ footprint.statistics_double(count) }}, 0)
-                    * power({{ footprint.statistics_double(standard_population) }} / nullif({{ population }}, 0), 2)
-                )
-                / power(sum({{ footprint.statistics_double(standard_population) }}), 2)
+                {{ footprint.statistics_exact_sum(
+                    'coalesce(' ~ footprint.statistics_double(count) ~ ', 0) * power('
+                    ~ footprint.statistics_double(standard_population) ~ ' / nullif(' ~ population ~ ', 0), 2)') }}
+                / power({{ footprint.statistics_exact_sum(standard_population) }}, 2)
                 / {{ total }}
             ) * ({{ limit_of_total }} - {{ total }})
         ) * {{ multiplier }}

@@ -32,7 +32,10 @@
                       ci_confidence=0.95) -%}
     {%- set partition_columns = [partition_by] if partition_by is string else partition_by -%}
     {%- set partition_sql = partition_columns | join(', ') -%}
-    {%- set per_series = 'over (partition by ' ~ partition_sql ~ ')' -%}
+    {#- the sums over a series taken in period order (each period once per series), so
+        the floating-point additions happen in the same order on every run -#}
+    {%- set per_series = 'over (partition by ' ~ partition_sql ~ ' order by trend_period '
+        ~ 'rows between unbounded preceding and unbounded following)' -%}
     {%- set z = footprint.statistics_z(ci_confidence) -%}
     {%- set critical = footprint.statistics_chi_squared_critical(0.998) -%}
     {%- set centre = (points + 1) / 2 -%}

@@ -53,3 +53,18 @@
     } -%}
     {{ return(chi_squared_by_confidence[footprint.statistics_confidence_key(confidence)]) }}
 {%- endmacro %}
+
+{#- The sum of a floating-point expression, the same on every run. DuckDB adds up a
+    DOUBLE column in parallel, in an order that varies from run to run, so the last bits
+    of the sum (and, through rounding to 5, a published count) could differ between two
+    builds of the same deliveries. Each term is cast to DECIMAL(38, 18) (its value to 18
+    decimals: exact for counts, and for population shares far below any published
+    precision), the decimals are added exactly, in any order, and the total is cast back.
+    Terms must stay below 10^20. With `over`, a window sum: `over` is the window clause
+    without the word OVER, e.g. "partition by area order by month rows 11 preceding". -#}
+{% macro statistics_exact_sum(expression, over=none) -%}
+    cast(
+        sum(cast({{ expression }} as decimal(38, 18))){% if over is not none %} over ({{ over }}){% endif %}
+        as {{ footprint.statistics_type_double() }}
+    )
+{%- endmacro %}

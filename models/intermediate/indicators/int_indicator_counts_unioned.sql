@@ -5,6 +5,10 @@
     The models come from footprint.indicator_models() (macros/indicators/indicator_inputs.sql),
     which also tells the parser about them. -#}
 {%- set indicator_models = footprint.indicator_models() %}
+{#- sums of fractional populations and coverages are exact (statistics_exact_sum), so
+    the result is the same on every run -#}
+{%- set rolling_window = 'partition by indicator_id, sdf_code, age_band order by period_month '
+    ~ 'rows between 11 preceding and current row' %}
 
 with catalogue as (
 
@@ -59,7 +63,7 @@ period_coverage as (
         period_ends.indicator_id,
         'rolling_12_months' as period_type,
         period_ends.month_start_date as period_month,
-        sum(window_months.data_coverage) / 12 as data_coverage
+        {{ footprint.statistics_exact_sum('window_months.data_coverage') }} / 12 as data_coverage
     from indicator_month_coverage as period_ends
     inner join indicator_month_coverage as window_months
         on period_ends.indicator_id = window_months.indicator_id
@@ -110,19 +114,11 @@ derived_rolling_rows as (
         'rolling_12_months' as period_type,
         period_month,
         age_band,
-        sum(numerator) over (
-            partition by indicator_id, sdf_code, age_band order by period_month
-            rows between 11 preceding and current row
-        ) as numerator,
+        {{ footprint.statistics_exact_sum('numerator', over=rolling_window) }} as numerator,
         case
-            when rolling_12_months = 'sum' then sum(denominator) over (
-                partition by indicator_id, sdf_code, age_band order by period_month
-                rows between 11 preceding and current row
-            )
-            else avg(denominator) over (
-                partition by indicator_id, sdf_code, age_band order by period_month
-                rows between 11 preceding and current row
-            )
+            when rolling_12_months = 'sum' then {{ footprint.statistics_exact_sum('denominator', over=rolling_window) }}
+            else {{ footprint.statistics_exact_sum('denominator', over=rolling_window) }}
+                / count(denominator) over ({{ rolling_window }})
         end as denominator,
         count(*) over (
             partition by indicator_id, sdf_code, age_band order by period_month
@@ -169,8 +165,8 @@ area_rows as (
         sdf_rows.period_type,
         sdf_rows.period_month,
         sdf_rows.age_band,
-        sum(sdf_rows.numerator) as numerator,
-        sum(sdf_rows.denominator) as denominator
+        {{ footprint.statistics_exact_sum('sdf_rows.numerator') }} as numerator,
+        {{ footprint.statistics_exact_sum('sdf_rows.denominator') }} as denominator
     from sdf_rows
     cross join borough
     group by

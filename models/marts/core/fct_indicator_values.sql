@@ -9,7 +9,9 @@
     time (denominator x coverage), so a rejected monthly file does not read as a month
     without events; proportions need no adjustment (numerator and denominator come from
     the same deliveries). A period covered less than var('indicator_min_coverage')
-    (default 0.5) has no value; the latest period is the latest one with enough data. -#}
+    (default 0.5) has no value; the latest period is the latest one with enough data.
+    Sums of floating-point numerators and denominators are exact (statistics_exact_sum),
+    so two builds of the same deliveries give the same values to the last bit. -#}
 {%- set min_coverage = var('indicator_min_coverage', 0.5) %}
 with unioned_counts as (
 
@@ -84,8 +86,8 @@ crude_values as (
         counts.area_code,
         counts.period_type,
         counts.period_month,
-        sum(counts.numerator) as numerator,
-        sum(counts.denominator) as denominator,
+        {{ footprint.statistics_exact_sum('counts.numerator') }} as numerator,
+        {{ footprint.statistics_exact_sum('counts.denominator') }} as denominator,
         max(catalogue.method) as method,
         max(catalogue.multiplier) as multiplier,
         min(counts.data_coverage) as data_coverage
@@ -130,8 +132,8 @@ standardised_intervals as (
         counts.area_code,
         counts.period_type,
         counts.period_month,
-        sum(counts.numerator) as numerator,
-        sum(counts.denominator) as denominator,
+        {{ footprint.statistics_exact_sum('counts.numerator') }} as numerator,
+        {{ footprint.statistics_exact_sum('counts.denominator') }} as denominator,
         max(catalogue.method) as method,
         max(catalogue.multiplier) as multiplier,
         min(counts.data_coverage) as data_coverage,

@@ -60,11 +60,20 @@
     builds of the same deliveries. Each term is cast to DECIMAL(38, 18) (its value to 18
     decimals: exact for counts, and for population shares far below any published
     precision), the decimals are added exactly, in any order, and the total is cast back.
-    Terms must stay below 10^20. With `over`, a window sum: `over` is the window clause
-    without the word OVER, e.g. "partition by area order by month rows 11 preceding". -#}
+    The whole part and the fraction are cast apart: DuckDB casts a DOUBLE to DECIMAL(38, 18)
+    through the double x 10^18, which is not exact above about 2,361 (2645.0 became
+    2644.999999999999737856, so a count of events summed to 2644.9999999999995), whereas
+    the whole part cast to DECIMAL(38, 0) is exact and the fraction (below 1) keeps 16
+    significant figures. Terms must stay below 10^20. With `over`, a window sum: `over`
+    is the window clause without the word OVER, e.g. "partition by area order by month
+    rows 11 preceding". -#}
 {% macro statistics_exact_sum(expression, over=none) -%}
+    {%- set term = '(' ~ expression ~ ')' -%}
     cast(
-        sum(cast({{ expression }} as decimal(38, 18))){% if over is not none %} over ({{ over }}){% endif %}
+        sum(
+            cast(cast(floor({{ term }}) as decimal(38, 0)) as decimal(38, 18))
+            + cast({{ term }} - floor({{ term }}) as decimal(38, 18))
+        ){% if over is not none %} over ({{ over }}){% endif %}
         as {{ footprint.statistics_type_double() }}
     )
 {%- endmacro %}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 from footprint.lineage.render import write_atomically
@@ -21,6 +22,7 @@ from footprint.paths import PROJECT_ROOT
 STATIC_NAME = "static_index.html"
 SITE_NAME = "index.html"
 DOCS_TARGET = "docs_generate"
+PARTIAL_PARSE = "partial_parse.msgpack"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
@@ -70,6 +72,12 @@ def run_docs_generate(target_dir: Path) -> Path:
     from dbt.cli.main import dbtRunner
 
     out = target_dir / DOCS_TARGET
+    out.mkdir(parents=True, exist_ok=True)
+    # the build's parse, so dbt re-parses only what changed since (a full parse of the
+    # project takes several seconds)
+    parsed = target_dir / PARTIAL_PARSE
+    if parsed.exists():
+        shutil.copyfile(parsed, out / PARTIAL_PARSE)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     arguments = ["docs", "generate", "--static", "--quiet"]
     arguments += ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]

@@ -1,10 +1,15 @@
 """Indicators recomputed in pandas straight from a synthetic run's own output, without
-the warehouse: the generator's population (_generator/population.parquet: every person
-with birth, death, residence and practice before and after a move) for the denominators,
-and the events it generated (a fault-free run's deliveries are exactly the simulated
-events) for the numerators. Definitions follow docs/indicators.md and the catalogue
-seed; the warehouse must come to the same numbers by its own route (ingestion,
-pseudonyms, the GP registrations feed, dbt)."""
+the warehouse. The generator's population (_generator/population.parquet: every person
+with birth, death, residence and practice before and after a move) gives the GP-register
+denominators (people alive at the start of each month, by age, residence and practice)
+and, for each event, the person's age, residence and practice on the day. The events
+it generated (a fault-free run's deliveries are exactly the simulated events) give only
+who, when and what happened: the person's NHS number (or council id), the date, the
+admission method or source, the outcome; an ambulance incident is counted where it
+happened (its LSOA: many callers are never traced to a person). Definitions follow
+docs/indicators.md and the catalogue seed; the warehouse must come to the same numbers
+by its own route (ingestion, pseudonyms, the GP registrations feed, the practice map,
+dbt)."""
 
 from __future__ import annotations
 
@@ -117,25 +122,45 @@ class SyntheticRun:
         return frame
 
     # ------------------------------------------------------------------ population
-    def residents(self, day: pd.Timestamp) -> pd.DataFrame:
-        """Everyone alive and born by the start of `day` (dying that day still counts,
-        as the register is counted at the start of the day), with their age in whole
-        years and the SDF of the LSOA they live in on that day."""
-        people = self.population
-        alive = (people["date_of_birth"] < day) & ~(people["date_of_death"] < day)
-        people = people[alive]
+    def people_on(self, people: pd.DataFrame, day: pd.Series | pd.Timestamp) -> pd.DataFrame:
+        """Age in whole years (birthdays counted), the SDF of the LSOA they live in and
+        the SDF of their practice, for each row of the population on its day (a move
+        takes effect on its date)."""
         moved = people["move_date"].notna() & (people["move_date"] <= day)
         lsoa = people["lsoa_code"].where(~moved, people["lsoa_code_after_move"])
         practice = people["practice_code"].where(~moved, people["practice_code_after_move"])
         birth = people["date_of_birth"]
-        before_birthday = (birth.dt.month * 100 + birth.dt.day) > day.month * 100 + day.day
+        year = day.dt.year if isinstance(day, pd.Series) else day.year
+        month_day = (
+            day.dt.month * 100 + day.dt.day
+            if isinstance(day, pd.Series)
+            else day.month * 100 + day.day
+        )
+        before_birthday = (birth.dt.month * 100 + birth.dt.day) > month_day
         return pd.DataFrame(
             {
-                "age": day.year - birth.dt.year - before_birthday.astype(int),
+                "age": year - birth.dt.year - before_birthday.astype(int),
                 "sdf_code": lsoa.map(self.lsoa_sdf),
                 "registration_sdf_code": self.practice_sdf(practice, day),
-            }
+            },
+            index=people.index,
         )
+
+    def event_people(
+        self, identifiers: pd.Series, days: pd.Series, key: str = "nhs_number"
+    ) -> pd.DataFrame:
+        """people_on for the person behind each event (by NHS number, or the council's
+        person id) on its day."""
+        people = self.population.set_index(key).loc[identifiers.to_numpy()]
+        people.index = identifiers.index
+        return self.people_on(people, days.dt.normalize())
+
+    def residents(self, day: pd.Timestamp) -> pd.DataFrame:
+        """Everyone alive and born by the start of `day` (dying that day still counts,
+        as the register is counted at the start of the day), on that day."""
+        people = self.population
+        alive = (people["date_of_birth"] < day) & ~(people["date_of_death"] < day)
+        return self.people_on(people[alive], day)
 
     @cached_property
     def practices(self) -> pd.DataFrame:
@@ -310,13 +335,11 @@ def ae_attendances_75_plus(run: SyntheticRun) -> pd.DataFrame:
     """A&E attendances of people aged 75+ at arrival, by month of arrival and SDF of the
     LSOA of residence, per 1,000 residents aged 75+ (mean of the monthly counts over 12
     months)."""
-    events = run.ae_attendances
+    events = run.ae_attendances[["nhs_number", "arrival_at"]]
+    events = events.join(run.event_people(events["nhs_number"], events["arrival_at"]))
     events = events[events["age"] >= 75]
     numerator = (
-        events.assign(
-            sdf_code=events["lsoa_code"].map(run.lsoa_sdf),
-            period_month=month_of(events["arrival_at"]),
-        )
+        events.assign(period_month=month_of(events["arrival_at"]))
         .groupby(["sdf_code", "period_month"])
         .size()
         .rename("numerator")
@@ -368,19 +391,21 @@ def reablement_at_home_91_days(run: SyntheticRun, lag_months: int) -> pd.DataFra
     """ASCOF 2B(1), old definition: reablement episodes after a hospital discharge of
     people aged 65+ at discharge (age from the year and month of birth, the council
     holding no day), by month of discharge and SDF of residence; the share at home 91
-    days later, every outcome counted in the denominator. The birth month comes from
-    the generator's population, found by the council's person id."""
-    episodes = run.reablement
-    birth = run.population.set_index("council_person_id")["date_of_birth"]
-    born = episodes["council_person_id"].map(birth)
+    days later, every outcome counted in the denominator. Birth month and residence on
+    the discharge date come from the generator's population, by the council's person
+    id (the episode rows give who, when and the outcome)."""
+    episodes = run.reablement[["council_person_id", "hospital_discharge_date", "outcome_91_day"]]
     discharged = episodes["hospital_discharge_date"]
+    people = run.event_people(episodes["council_person_id"], discharged, key="council_person_id")
+    born = run.population.set_index("council_person_id")["date_of_birth"]
+    born = born.loc[episodes["council_person_id"].to_numpy()].to_numpy()
+    born = pd.Series(born, index=episodes.index)
     age = (
         (discharged.dt.year * 12 + discharged.dt.month) - (born.dt.year * 12 + born.dt.month)
     ) // 12
-    episodes = episodes[age >= 65]
+    episodes = episodes.assign(sdf_code=people["sdf_code"])[age >= 65]
     counts = (
         episodes.assign(
-            sdf_code=episodes["lsoa_code"].map(run.lsoa_sdf),
             period_month=month_of(episodes["hospital_discharge_date"]),
             at_home=episodes["outcome_91_day"] == "at_home",
         )
@@ -401,17 +426,16 @@ def emergency_admissions_dsr(run: SyntheticRun) -> pd.DataFrame:
     2013 per 100,000 residents (12 months: admissions summed over the mean of the monthly
     populations, band by band)."""
     spells = run.inpatient_spells
-    spells = spells[spells["admission_method"].isin(EMERGENCY_METHODS)]
+    spells = spells.loc[
+        spells["admission_method"].isin(EMERGENCY_METHODS), ["nhs_number", "admission_date"]
+    ]
+    spells = spells.join(run.event_people(spells["nhs_number"], spells["admission_date"]))
     bands = run.age_bands
     band = bands["age_band"].to_numpy()[
-        np.searchsorted(bands["age_from"].to_numpy(), spells["age_on_admission"], "right") - 1
+        np.searchsorted(bands["age_from"].to_numpy(), spells["age"], "right") - 1
     ]
     numerator = (
-        spells.assign(
-            sdf_code=spells["lsoa_code"].map(run.lsoa_sdf),
-            period_month=month_of(spells["admission_date"]),
-            age_band=band,
-        )
+        spells.assign(period_month=month_of(spells["admission_date"]), age_band=band)
         .groupby(["sdf_code", "period_month", "age_band"])
         .size()
         .rename("numerator")
@@ -433,9 +457,11 @@ def care_home_emergency_admissions(run: SyntheticRun) -> pd.DataFrame:
         spells["admission_method"].isin(EMERGENCY_METHODS)
         & spells["admission_source"].isin({"54", "65", "85"})
     ]
+    spells = spells[["nhs_number", "admission_date"]]
+    spells = spells.join(run.event_people(spells["nhs_number"], spells["admission_date"]))
     numerator = (
         spells.assign(
-            sdf_code=run.practice_sdf(spells["practice_code"], spells["admission_date"]),
+            sdf_code=spells["registration_sdf_code"],
             period_month=month_of(spells["admission_date"]),
         )
         .groupby(["sdf_code", "period_month"])

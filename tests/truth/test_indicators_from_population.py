@@ -5,8 +5,9 @@ A small synthetic run without faults is built once for the module (generate, ing
 A&E, inpatient spells by residence and by registration; the ambulance service's
 incidents; the council's reablement episodes) are recomputed in pandas from the
 generator's own output (tests/truth/population_truth.py: the population parquet for the
-GP-register denominators, the generated events for the numerators) and compared, SDF by
-SDF, borough, month and rolling 12 months, with
+GP-register denominators and for each person's age, residence and practice on the day
+of an event; the generated events for who, when and what) and compared, SDF by SDF,
+borough, month and rolling 12 months, with
 - core.fct_indicator_values: numerators and denominators exactly equal (a mean of
   monthly populations to the last bits of a double), values equal to the catalogue's
   decimal places;

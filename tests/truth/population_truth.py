@@ -141,6 +141,7 @@ class SyntheticRun:
             {
                 "age": year - birth.dt.year - before_birthday.astype(int),
                 "sdf_code": lsoa.map(self.lsoa_sdf),
+                "practice_code": practice,
                 "registration_sdf_code": self.practice_sdf(practice, day),
             },
             index=people.index,
@@ -488,3 +489,42 @@ def disclose_count(count: float | Fraction) -> float | None:
 
 def round_half_up(value: float, decimals: int) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+
+
+def emergency_readmissions_30_days(run: SyntheticRun, lag_months: int) -> pd.DataFrame:
+    """Index spells (every spell discharged alive, destination not 79) followed by an
+    emergency admission (21-2D, 28) of the same person, in another spell admitted 0-29
+    days after the index discharge date, by month of discharge and the SDF the spell's
+    practice belonged to on the discharge date (a proportion, x100). The spell's
+    practice is the one the person was registered with when admitted (what the trust
+    records): a person who changes practice during the stay still counts in the SDF of
+    the practice on the record."""
+    spells = run.inpatient_spells
+    spells["discharge_date"] = pd.to_datetime(spells["discharge_date"])
+    index = spells[spells["discharge_destination"] != "79"]
+    emergency = spells.loc[
+        spells["admission_method"].isin(EMERGENCY_METHODS),
+        ["nhs_number", "spell_id", "admission_date"],
+    ]
+    pairs = index[["nhs_number", "spell_id", "admission_date", "discharge_date"]].merge(
+        emergency, on="nhs_number", suffixes=("", "_later")
+    )
+    days = (pairs["admission_date_later"] - pairs["discharge_date"]).dt.days
+    pairs = pairs[(pairs["spell_id_later"] != pairs["spell_id"]) & days.between(0, 29)]
+    readmitted = set(pairs["spell_id"])
+    index = index.assign(readmitted=index["spell_id"].isin(readmitted))
+    practice = run.event_people(index["nhs_number"], index["admission_date"])["practice_code"]
+    counts = (
+        index.assign(
+            sdf_code=run.practice_sdf(practice, index["discharge_date"]),
+            period_month=month_of(index["discharge_date"]),
+        )
+        .groupby(["sdf_code", "period_month"])
+        .agg(numerator=("readmitted", "sum"), denominator=("readmitted", "size"))
+        .reset_index()
+    )
+    monthly = run.monthly(
+        counts[["sdf_code", "period_month", "numerator"]], counts.drop(columns="numerator")
+    )
+    rows = with_rolling_and_borough(run, monthly, "sum", lag_months=lag_months)
+    return crude_values(rows, "proportion", 100)

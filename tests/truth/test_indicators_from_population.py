@@ -1,15 +1,16 @@
 """Issue 4: indicators recomputed independently of the warehouse agree with the marts.
 
 A small synthetic run without faults is built once for the module (generate, ingest,
-`dbt build`). Six indicators of the three organisations that send activity (the trust's
-A&E, inpatient spells by residence and by registration; the ambulance service's
-incidents; the council's reablement episodes) are recomputed in pandas from the
+`dbt build`). Seven indicators of the three organisations that send activity (the
+trust's A&E; its inpatient spells by residence (a DSR), by registration and linked
+person by person into readmissions; the ambulance service's incidents; the council's
+reablement episodes) are recomputed in pandas from the
 generator's own output (tests/truth/population_truth.py: the population parquet for the
 GP-register denominators and for each person's age, residence and practice on the day
 of an event; the generated events for who, when and what) and compared, SDF by SDF,
 borough, month and rolling 12 months, with
 - core.fct_indicator_values: numerators and denominators exactly equal (a mean of
-  monthly populations to the last bits of a double), values equal to the catalogue's
+  monthly populations to 12 significant figures), values equal to the catalogue's
   decimal places;
 - the published sdf.sdf_indicator_values: counts exactly as the disclosure rule makes
   them from the recomputed counts, values to the catalogue's decimal places, and
@@ -45,6 +46,9 @@ RECOMPUTED: dict[str, Callable[[truth.SyntheticRun], pd.DataFrame]] = {
     ),
     "emergency_admissions_dsr": truth.emergency_admissions_dsr,
     "care_home_emergency_admissions": truth.care_home_emergency_admissions,
+    "emergency_readmissions_30_days": lambda run: truth.emergency_readmissions_30_days(
+        run, lag_months=int(CATALOGUE.loc["emergency_readmissions_30_days", "lag_months"])
+    ),
 }
 
 

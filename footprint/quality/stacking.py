@@ -179,15 +179,22 @@ def _plan(
 
 
 def _with_bounds(
-    frame: pd.DataFrame, names: set[str], parameters: dict[str, Parameters], ids: pd.Series
+    frame: pd.DataFrame,
+    plans: list[_Plan],
+    per_delivery: set[str],
+    parameters: dict[str, Parameters],
 ) -> pd.DataFrame:
-    """The frame with a _bound_<name> column per parameter: each row's delivery's value
-    (missing where the delivery has none)."""
-    bounds = {
-        f"_bound_{name}": ids.map({d: p.values.get(name) for d, p in parameters.items()})
-        for name in sorted(names)
-    }
-    return frame.assign(**bounds) if bounds else frame
+    """The frame with a _bound_<name> column per parameter its plans' checks compare
+    with: each row's delivery's value (missing where the delivery has none)."""
+    names = sorted({n for plan in plans for n in plan.spec.parameters & per_delivery})
+    if not names:
+        return frame
+    codes, deliveries = pd.factorize(frame[DELIVERY])
+    bounds = {}
+    for name in names:
+        values = pd.Series([parameters[d].values.get(name) for d in deliveries])
+        bounds[f"_bound_{name}"] = values.take(codes).set_axis(frame.index)
+    return frame.assign(**bounds)
 
 
 @dataclass
@@ -247,7 +254,6 @@ def validate_stacked(
         else:
             plans[spec.name] = plan
 
-    bound_names = {n for p in plans.values() for n in p.spec.parameters & per_delivery}
     profile = pd.DataFrame({DELIVERY: list(deliveries)}, index=pd.RangeIndex(len(deliveries)))
     for plan in plans.values():
         if plan.observed:
@@ -257,20 +263,22 @@ def validate_stacked(
         if plan.spec.type == "expect_table_row_count_to_be_between":
             # a delivery with no rows is absent from the groups: it counts 0
             profile[plan.observed] = profile[plan.observed].fillna(0).astype("int64")
-    profile = _with_bounds(profile, bound_names, parameters, profile[DELIVERY])
-    stacked_rows = _with_bounds(rows, bound_names, parameters, rows[DELIVERY])
+    on_rows = [p for p in plans.values() if p.frame == "rows"]
+    on_profile = [p for p in plans.values() if p.frame == "profile"]
+    profile = _with_bounds(profile, on_profile, per_delivery, parameters)
+    stacked_rows = _with_bounds(rows, on_rows, per_delivery, parameters)
 
     outcomes = {
         **_run_checks(
             validator,
             stacked_rows,
-            [c for p in plans.values() if p.frame == "rows" for c in p.checks],
+            [c for p in on_rows for c in p.checks],
             fixed,
         ),
         **_run_checks(
             validator,
             profile,
-            [c for p in plans.values() if p.frame == "profile" for c in p.checks],
+            [c for p in on_profile for c in p.checks],
             fixed,
         ),
     }

@@ -7,6 +7,7 @@ identifiers before they are written into a query.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -97,6 +98,30 @@ def loaded_deliveries(connection: duckdb.DuckDBPyConnection, contract: Contract)
     return [Delivery(*row) for row in rows]
 
 
+def _vectorisable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as int64/float64 and times as datetime64[ns] where they fit: Great
+    Expectations compares only those dtypes column-wise, every other one value by value
+    in Python (DuckDB gives int32, nullable Int32 and datetime64[us])."""
+    import pandas as pd
+
+    for name, dtype in frame.dtypes.items():
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            if isinstance(dtype, pd.DatetimeTZDtype) or dtype == "datetime64[ns]":
+                continue
+            wanted = "datetime64[ns]"
+        elif pd.api.types.is_integer_dtype(dtype) and dtype != "int64":
+            wanted = "float64" if column.isna().any() else "int64"
+        elif pd.api.types.is_float_dtype(dtype) and dtype != "float64":
+            wanted = "float64"
+        else:
+            continue
+        # a year beyond 2262 does not fit: such a column is compared value by value
+        with contextlib.suppress(OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+            frame[name] = column.astype(wanted)
+    return frame
+
+
 def delivery_rows(
     connection: duckdb.DuckDBPyConnection, contract: Contract, delivery_ids: list[str]
 ) -> pd.DataFrame:
@@ -106,16 +131,15 @@ def delivery_rows(
     if not _exists(connection, "raw", table):
         raise WarehouseError(f"raw.{table} does not exist: the feed has never been loaded")
     query = sql.render(SQL_DIR, "delivery_rows.sql.j2", table=table)
-    return connection.execute(query, {"delivery_ids": delivery_ids}).df()
+    return _vectorisable(connection.execute(query, {"delivery_ids": delivery_ids}).df())
 
 
 def relation_rows(connection: duckdb.DuckDBPyConnection, schema: str, name: str) -> pd.DataFrame:
     """Every row of one mart as a DataFrame."""
     if not _exists(connection, _identifier(schema), _identifier(name)):
         raise WarehouseError(f"{schema}.{name} does not exist in the warehouse: has dbt run?")
-    return connection.execute(
-        sql.render(SQL_DIR, "relation_rows.sql.j2", schema=schema, name=name)
-    ).df()
+    query = sql.render(SQL_DIR, "relation_rows.sql.j2", schema=schema, name=name)
+    return _vectorisable(connection.execute(query).df())
 
 
 def distinct_values(

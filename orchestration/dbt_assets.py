@@ -38,6 +38,8 @@ def _failing_rows(event: dg.AssetCheckResult) -> int | None:
 @dbt_assets(
     manifest=footprint_dbt.manifest_path,
     project=footprint_dbt,
+    # not the unit tests and seed tests: they check the code, and CI runs them
+    selector="nightly",
     dagster_dbt_translator=FootprintTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),

@@ -12,8 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from footprint import yaml_text
 from footprint.paths import CONTRACTS_DIR
 
 COLUMN_TYPES = {"varchar", "integer", "date", "timestamp", "nhs_number"}
@@ -158,7 +157,7 @@ def _parse_column(path: Path, raw: dict[str, Any]) -> Column:
 
 
 def load_contract(path: Path) -> Contract:
-    raw = yaml.safe_load(path.read_text())
+    raw = yaml_text.load(path.read_text())
     try:
         delivery, fmt = raw["delivery"], raw["format"]
         columns = tuple(_parse_column(path, c) for c in raw["columns"])

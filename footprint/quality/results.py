@@ -9,6 +9,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -169,11 +170,20 @@ def save(result: CheckpointResult, warehouse: Path | None = None) -> Path:
     return path
 
 
+@lru_cache(maxsize=64)
+def _load_result(path: Path, modified_ns: int, size: int) -> CheckpointResult:
+    return CheckpointResult.from_dict(json.loads(path.read_text()))
+
+
 def load_run(run_id: str, warehouse: Path | None = None) -> list[CheckpointResult]:
-    """Every checkpoint result saved for a run, by checkpoint name."""
+    """Every checkpoint result saved for a run, by checkpoint name, to read and not to
+    change: the report is rebuilt after every check of a run, so a file read before is
+    not parsed again unless it changed (a first load of 24 months makes megabytes)."""
     folder = run_dir(run_id, warehouse)
     if not folder.is_dir():
         return []
-    return [
-        CheckpointResult.from_dict(json.loads(p.read_text())) for p in sorted(folder.glob("*.json"))
-    ]
+    results = []
+    for path in sorted(folder.glob("*.json")):
+        status = path.stat()
+        results.append(_load_result(path, status.st_mtime_ns, status.st_size))
+    return results

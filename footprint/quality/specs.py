@@ -13,8 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from footprint import yaml_text
 from footprint.paths import PROJECT_ROOT
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
@@ -197,8 +196,8 @@ class CheckpointSpec:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as error:
+        document = yaml_text.load(path.read_text())
+    except yaml_text.YAMLError as error:
         raise _fail(path, f"is not valid YAML: {error}") from None
     if not isinstance(document, dict):
         raise _fail(path, "must be a mapping")

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
+from footprint import yaml_text
 from footprint.synth.reference import Reference
 
 SCENARIO_PATH = Path(__file__).with_name("scenario.yml")
@@ -220,4 +220,4 @@ class Scenario:
 
 
 def load_scenario(reference: Reference, path: Path = SCENARIO_PATH) -> Scenario:
-    return Scenario(yaml.safe_load(path.read_text()), reference)
+    return Scenario(yaml_text.load(path.read_text()), reference)

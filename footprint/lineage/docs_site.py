@@ -79,7 +79,10 @@ def run_docs_generate(target_dir: Path) -> Path:
     if parsed.exists():
         shutil.copyfile(parsed, out / PARTIAL_PARSE)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    # tests are listed on their models' pages; compiling all their SQL again would take
+    # longer than the rest of the site
     arguments = ["docs", "generate", "--static", "--quiet"]
+    arguments += ["--exclude", "resource_type:test", "resource_type:unit_test"]
     arguments += ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
     result = dbtRunner().invoke([*arguments, "--target-path", str(out)])
     if not result.success:

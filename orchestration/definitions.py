@@ -14,6 +14,7 @@ from orchestration.ingestion import (
 )
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.lineage import lineage_asset
+from orchestration.locking import BuildLock
 from orchestration.profiles import profiles_asset
 from orchestration.publication import publication_asset
 from orchestration.quality_checks import quality_asset_checks
@@ -30,5 +31,8 @@ defs = dg.Definitions(
     schedules=[nightly_schedule],
     asset_checks=[*freshness_checks(), *quality_asset_checks()],
     sensors=[landing_sensor],
-    resources={"dbt": dbt_resource()},
+    resources={"dbt": dbt_resource(), "build_lock": BuildLock()},
+    # one writer at a time: every run (the landing sensor's too) in one process, so the
+    # build lock is taken once for the whole run
+    executor=dg.in_process_executor,
 )

@@ -34,6 +34,7 @@ def feed_asset(contract: Contract) -> dg.AssetsDefinition:
         kinds={"duckdb", "python"},
         tags={"organisation": contract.organisation},
         retry_policy=INGEST_RETRY,
+        required_resource_keys={"build_lock"},  # held for the whole run (locking.py)
     )
     def load(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         summary = load_feed(contract, landing_dir(), warehouse_path(), load_key())
@@ -97,13 +98,16 @@ def ingestion_assets() -> list[dg.AssetsDefinition]:
 
 
 def organisation_jobs() -> list:
-    """`ingest_<organisation>`: load one organisation's feeds alone."""
+    """`ingest_<organisation>`: load one organisation's feeds alone, in one process,
+    holding the build lock for the whole run as `footprint ingest` does."""
     organisations = sorted({c.organisation for c in all_contracts()})
     return [
         dg.define_asset_job(
             f"ingest_{organisation}",
             selection=dg.AssetSelection.groups(organisation),
-            description=f"Load the {organisation}'s new deliveries only.",
+            description=f"Load the {organisation}'s new deliveries only (refused while "
+            "another build holds the warehouse).",
+            executor_def=dg.in_process_executor,
         )
         for organisation in organisations
     ]

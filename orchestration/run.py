@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from footprint.build_lock import build_lock
 from footprint.environment import prepare_environment
 from footprint.paths import published_dir, warehouse_path
 
@@ -43,7 +42,10 @@ class NightlyOutcome:
 def run_nightly() -> NightlyOutcome:
     """The whole graph once: ingest, dbt build and tests, quality checks, publish."""
     prepare_environment()
-    with build_lock(warehouse_path()):
+    from orchestration.locking import run_lock
+
+    # the job's own BuildLock resource finds the lock held here, for this build
+    with run_lock(warehouse_path()):
         prepare_dbt_manifest()
         import dagster as dg
 

@@ -74,6 +74,64 @@ def test_the_lock_dies_with_a_killed_build(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.fixture(scope="module")
+def organisation_job_definitions():
+    """The real Dagster code location (dbt parsed first, as `footprint run` does)."""
+    from orchestration.run import prepare_dbt_manifest
+
+    prepare_dbt_manifest()
+    from orchestration.definitions import defs
+
+    return defs
+
+
+def test_an_ingest_job_started_from_dagster_takes_the_build_lock(
+    tmp_path, monkeypatch, organisation_job_definitions
+):
+    """`ingest_<organisation>` (run from the Dagster UI or the landing sensor) refuses
+    while another build holds the warehouse, naming it, before touching anything; a job
+    run by `footprint run` (which holds the lock itself) and a job run alone both load."""
+    import dagster as dg
+    import duckdb
+
+    from orchestration.locking import run_lock
+
+    make_landing(tmp_path / "landing", faults="none")
+    for name, value in footprint_env(tmp_path, key_hex=KEY_HEX).items():
+        if name.startswith(("FOOTPRINT_", "DAGSTER_HOME")):
+            monkeypatch.setenv(name, value)
+    warehouse = tmp_path / "warehouse" / "footprint.duckdb"
+    job = organisation_job_definitions.resolve_job_def("ingest_ambulance")
+
+    def run() -> dg.ExecuteInProcessResult:
+        return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+    holder = _hold_lock(warehouse)  # a nightly build, or `footprint ingest`, elsewhere
+    try:
+        refused = run()
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    assert not refused.success
+    assert not [e for e in refused.all_events if e.is_step_start]  # no step began
+    errors = " ".join(str(getattr(e.event_specific_data, "error", "")) for e in refused.all_events)
+    assert f"another build is already running on {warehouse} (pid {holder.pid} since" in errors
+    assert not warehouse.exists()  # refused before touching anything
+
+    with run_lock(warehouse):  # as `footprint run` holds it around the nightly job
+        assert run().success
+    assert run().success  # alone: it takes the lock itself, and gives it back
+    holder = _hold_lock(warehouse)  # released: another build can start
+    holder.stdin.close()
+    holder.wait()
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        (rows,) = connection.execute("select count(*) from raw.ambulance__incidents").fetchone()
+        (loaded,) = connection.execute(
+            "select sum(rows_loaded) from raw.load_manifest where feed = 'incidents'"
+        ).fetchone()
+    assert rows == loaded > 0
+
+
 _READER = textwrap.dedent(
     """
     import json, sys

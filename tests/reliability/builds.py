@@ -58,11 +58,10 @@ def content_hash(
     database: Path,
     schemas: tuple[str, ...] = ("sdf",),
     ignore: tuple[str, ...] = (),
-    float_decimals: int | None = None,
 ) -> str:
     """A hash of every row of every table in the given schemas, independent of row
     order and of the file's physical layout; columns named in `ignore` (load times)
-    are left out; with float_decimals, floating-point columns are rounded first."""
+    are left out."""
     digest = hashlib.sha256()
     with duckdb.connect(str(database), read_only=True) as connection:
         tables = connection.execute(
@@ -79,13 +78,7 @@ def content_hash(
                 "(select unnest(?)) order by ordinal_position",
                 [schema, table, list(ignore) or [""]],
             ).fetchall()
-
-            def value(name: str, data_type: str) -> str:
-                if float_decimals is not None and data_type in ("DOUBLE", "FLOAT"):
-                    return f'round("{name}", {float_decimals})'
-                return f'"{name}"'
-
-            row = "row(" + ", ".join(value(n, t) for n, t in columns) + ")"
+            row = "row(" + ", ".join(f'"{n}"' for n, _ in columns) + ")"
             rows = connection.execute(
                 f"select count(*), coalesce(bit_xor(hash({row})), 0), "
                 f"coalesce(sum(hash({row}) % 1000003), 0) from {relation}"

@@ -124,9 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         from footprint.build_lock import BuildRunningError
         from footprint.keys import MissingKeyError
         from footprint.publish.publisher import PublishError
+        from orchestration.run import DbtParseError
 
         known = (
-            MissingKeyError
+            DbtParseError
+            | MissingKeyError
             | BuildRunningError
             | PublishError
             | FileNotFoundError

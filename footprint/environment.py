@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+from pathlib import Path
 
 from footprint.paths import PROJECT_ROOT, warehouse_path
 
@@ -27,3 +29,9 @@ def prepare_environment() -> None:
     instance_yaml = os.path.join(dagster_home, "dagster.yaml")
     if not os.path.exists(instance_yaml):
         shutil.copyfile(DAGSTER_YAML, instance_yaml)
+
+
+def dbt_executable() -> str:
+    """dbt from the same environment as this Python, activated or not."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")

@@ -6,6 +6,7 @@ import dagster as dg
 
 from orchestration.dbt_assets import footprint_dbt_assets
 from orchestration.dbt_project import dbt_resource
+from orchestration.documents import documents_asset
 from orchestration.ingestion import (
     freshness_checks,
     ingestion_assets,
@@ -13,9 +14,7 @@ from orchestration.ingestion import (
     organisation_jobs,
 )
 from orchestration.jobs import nightly_job, nightly_schedule
-from orchestration.lineage import lineage_asset
 from orchestration.locking import BuildLock
-from orchestration.profiles import profiles_asset
 from orchestration.publication import publication_asset
 from orchestration.quality_checks import quality_asset_checks
 
@@ -24,8 +23,7 @@ defs = dg.Definitions(
         *ingestion_assets(),
         footprint_dbt_assets,
         publication_asset(),
-        profiles_asset(),
-        lineage_asset(),
+        documents_asset(),
     ],
     jobs=[nightly_job, *organisation_jobs()],
     schedules=[nightly_schedule],

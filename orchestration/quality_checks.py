@@ -1,5 +1,7 @@
 """The quality gate as Dagster asset checks: one per checkpoint file in
-expectations/checkpoints/, made by one factory.
+expectations/checkpoints/. They run in two steps, the deliveries' checkpoints after
+ingestion and the marts' after dbt; within a step the checkpoints run side by side in
+worker processes (footprint.quality.runner.run_checkpoints).
 
 A delivery checkpoint checks the ingestion asset raw/<organisation>__<feed>; a mart
 checkpoint checks the dbt asset <schema>/<model> (the key dbt_assets.py's translator
@@ -14,6 +16,7 @@ annotation as a class.)
 """
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +71,9 @@ def _examples(result: CheckpointResult) -> dict[str, Any]:
     return examples
 
 
-def check_result(result: CheckpointResult, report: Path | None) -> dg.AssetCheckResult:
+def check_result(
+    result: CheckpointResult, report: Path | None, key: dg.AssetCheckKey | None = None
+) -> dg.AssetCheckResult:
     """Passed when nothing failed; ERROR when a blocking expectation failed (or a
     blocking checkpoint could not run); WARN when only warnings failed."""
     severity = dg.AssetCheckSeverity.ERROR if result.blocking_failed else dg.AssetCheckSeverity.WARN
@@ -93,38 +98,66 @@ def check_result(result: CheckpointResult, report: Path | None) -> dg.AssetCheck
     if report:
         metadata["quality report"] = dg.MetadataValue.path(str(report))
     return dg.AssetCheckResult(
-        passed=result.success, severity=severity, description=description, metadata=metadata
+        asset_key=key.asset_key if key else None,
+        check_name=key.name if key else None,
+        passed=result.success,
+        severity=severity,
+        description=description,
+        metadata=metadata,
     )
 
 
-def checkpoint_check(
-    checkpoint: CheckpointSpec, asset_key: dg.AssetKey, expectations_dir: Path, dbt_manifest: Path
-) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
+def _spec(checkpoint: CheckpointSpec, asset_key: dg.AssetKey) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        check_name(checkpoint),
         asset=asset_key,
-        name=check_name(checkpoint),
         description=checkpoint.description
         or f"Great Expectations checkpoint expectations/checkpoints/{checkpoint.name}.yml",
         blocking=checkpoint.blocking,
-        retry_policy=WAREHOUSE_BUSY_RETRY,
         metadata={
             "checkpoint": f"expectations/checkpoints/{checkpoint.name}.yml",
             "suite": f"expectations/suites/{checkpoint.suite_name}.yml",
             "blocking": checkpoint.blocking,
         },
     )
-    def check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+
+
+def checkpoints_check(
+    name: str,
+    checkpoints: dict[str, tuple[CheckpointSpec, dg.AssetKey]],
+    expectations_dir: Path,
+    dbt_manifest: Path,
+) -> dg.AssetChecksDefinition:
+    """One step for several checkpoints (those of the assets selected in the run), run
+    side by side, each reported as its own asset check."""
+    specs = {
+        dg.AssetCheckKey(key, check_name(checkpoint)): (checkpoint, _spec(checkpoint, key))
+        for checkpoint, key in checkpoints.values()
+    }
+
+    @dg.multi_asset_check(
+        name=name,
+        specs=[spec for _, spec in specs.values()],
+        can_subset=True,
+        retry_policy=WAREHOUSE_BUSY_RETRY,
+    )
+    def check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
         from footprint.quality.build_results import run_quality
-        from footprint.quality.runner import run_checkpoint
+        from footprint.quality.runner import run_checkpoints
 
         run_id = context.run.run_id
-        result = run_checkpoint(
-            checkpoint.name, run_id, expectations_dir=expectations_dir, dbt_manifest=dbt_manifest
+        selected = [specs[key] for key in specs if key in context.selected_asset_check_keys]
+        results = run_checkpoints(
+            [checkpoint.name for checkpoint, _ in selected],
+            run_id,
+            expectations_dir=expectations_dir,
+            dbt_manifest=dbt_manifest,
         )
-        if result.error:
-            context.log.error(f"{checkpoint.name}: {result.error}")
         gate = run_quality(run_id, expectations_dir=expectations_dir, dbt_manifest=dbt_manifest)
-        return check_result(result, gate.report)
+        for (checkpoint, spec), result in zip(selected, results, strict=True):
+            if result.error:
+                context.log.error(f"{checkpoint.name}: {result.error}")
+            yield check_result(result, gate.report, spec.key)
 
     return check
 
@@ -132,7 +165,8 @@ def checkpoint_check(
 def quality_asset_checks(
     expectations_dir: Path = EXPECTATIONS_DIR, dbt_manifest: Path | None = None
 ) -> list[dg.AssetChecksDefinition]:
-    """One asset check per checkpoint file, on the asset it validates.
+    """Every checkpoint file as an asset check on the asset it validates, in two steps:
+    the deliveries' checkpoints after ingestion, the marts' after dbt.
 
     A delivery checkpoint must name a feed with a contract (else this raises). A mart
     checkpoint whose model is not in dbt's manifest is left out with a warning, so that
@@ -140,7 +174,7 @@ def quality_asset_checks(
     lists the published mart that has no checkpoint.
     """
     dbt_manifest = dbt_manifest or dbt_manifest_path()
-    checks = []
+    by_kind: dict[str, dict[str, tuple[CheckpointSpec, dg.AssetKey]]] = {}
     for checkpoint in load_checkpoints(expectations_dir):
         if checkpoint.kind == "delivery":
             feed_contract(checkpoint.target)
@@ -149,5 +183,8 @@ def quality_asset_checks(
         except WarehouseError as error:
             log.warning("no asset check for checkpoint %s: %s", checkpoint.name, error)
             continue
-        checks.append(checkpoint_check(checkpoint, key, expectations_dir, dbt_manifest))
-    return checks
+        by_kind.setdefault(checkpoint.kind, {})[checkpoint.name] = (checkpoint, key)
+    return [
+        checkpoints_check(f"{kind}_expectations", checkpoints, expectations_dir, dbt_manifest)
+        for kind, checkpoints in sorted(by_kind.items())
+    ]

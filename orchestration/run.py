@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from footprint.environment import prepare_environment
-from footprint.paths import published_dir, warehouse_path
+from footprint.environment import dbt_executable, prepare_environment
+from footprint.paths import PROJECT_ROOT, dbt_manifest_path, published_dir, warehouse_path
+
+
+class DbtParseError(RuntimeError):
+    pass
+
+
+def start_dbt_parse() -> subprocess.Popen[str]:
+    """`dbt parse` in the background: the definitions read the manifest it writes."""
+    prepare_environment()
+    return subprocess.Popen(
+        [dbt_executable(), "parse", "--quiet", "--target-path", str(dbt_manifest_path().parent)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def finish_dbt_parse(parse: subprocess.Popen[str]) -> None:
+    output, _ = parse.communicate()
+    if parse.returncode != 0:
+        raise DbtParseError(
+            f"`dbt parse` failed (exit {parse.returncode}), so the Dagster definitions "
+            f"cannot be loaded. dbt said:\n{output.strip()}"
+        )
 
 
 def prepare_dbt_manifest() -> None:
     """dbt parse, so that the definitions can read target/manifest.json."""
-    from orchestration.dbt_project import dbt_resource, footprint_dbt
-
-    target = footprint_dbt.project_dir / footprint_dbt.target_path
-    dbt_resource().cli(["parse", "--quiet"], target_path=target).wait()
+    finish_dbt_parse(start_dbt_parse())
 
 
 @dataclass(frozen=True)
@@ -46,14 +69,18 @@ def run_nightly() -> NightlyOutcome:
 
     # the job's own BuildLock resource finds the lock held here, for this build
     with run_lock(warehouse_path()):
-        prepare_dbt_manifest()
+        parse = start_dbt_parse()
+        # while dbt parses: import dagster-dbt and open the instance (its storage)
         import dagster as dg
 
+        import orchestration.dbt_project  # noqa: F401
         from footprint.publish.publisher import current_build_id
         from footprint.quality.build_results import run_quality
-        from orchestration.definitions import defs
 
         with dg.DagsterInstance.get() as instance:
+            finish_dbt_parse(parse)
+            from orchestration.definitions import defs
+
             result = defs.resolve_job_def("nightly").execute_in_process(
                 instance=instance, raise_on_error=False
             )

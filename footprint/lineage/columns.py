@@ -121,7 +121,11 @@ class ColumnLineage:
         sql = self.artifacts.compiled_sql(unique_id)
         try:
             parsed = sqlglot.parse_one(sql, dialect=DIALECT)
-            nodes: dict[str, Node] = lineage(None, parsed, self.schema, dialect=DIALECT)
+            # untrimmed: trimming copies the whole query once per output column (most of
+            # the time taken), and only the FROM and joins of a node's source are read here
+            nodes: dict[str, Node] = lineage(
+                None, parsed, self.schema, dialect=DIALECT, trim_selects=False
+            )
         except SqlglotError as error:
             raise LineageError(f"sqlglot could not follow {unique_id}: {error}") from error
         ctes = _cte_bodies(parsed)

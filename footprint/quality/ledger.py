@@ -15,7 +15,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from footprint.quality.results import BatchResult, batch_from_dict, quality_dir, write_json
+from footprint.quality.results import (
+    BatchResult,
+    batch_from_dict,
+    plain,
+    quality_dir,
+    write_json,
+)
 
 
 def fingerprint(document: Any) -> str:
@@ -60,4 +66,4 @@ class Ledger:
     def save(self, still_loaded: set[str]) -> None:
         """Forget deliveries no longer in the raw table, then write the file."""
         self.entries = {k: v for k, v in self.entries.items() if k in still_loaded}
-        write_json(self.path, {"fingerprint": self.fingerprint, "deliveries": self.entries})
+        write_json(self.path, plain({"fingerprint": self.fingerprint, "deliveries": self.entries}))

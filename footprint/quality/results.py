@@ -157,10 +157,11 @@ def batch_from_dict(document: dict[str, Any]) -> BatchResult:
 
 
 def write_json(path: Path, document: Any) -> None:
-    """Write atomically: a reader sees the old file or the new one."""
+    """Write a JSON-safe document (see plain) atomically: a reader sees the old file or
+    the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.incoming")
-    temporary.write_text(json.dumps(plain(document), indent=2) + "\n")
+    temporary.write_text(json.dumps(document, indent=2) + "\n")
     os.replace(temporary, path)
 
 

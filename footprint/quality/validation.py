@@ -34,7 +34,7 @@ ExampleColumns = Callable[[pd.DataFrame, ExpectationSpec], list[str]]
 _SHOWN_VALUES = 20  # long value sets are shortened in results and the report
 
 
-def _import_gx() -> Any:
+def import_great_expectations() -> Any:
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     logging.getLogger("great_expectations").setLevel(logging.ERROR)  # quiet while importing
     import great_expectations as gx
@@ -48,7 +48,7 @@ class Validator:
     """A Great Expectations context that validates DataFrames, one at a time."""
 
     def __init__(self) -> None:
-        gx = _import_gx()
+        gx = import_great_expectations()
         from great_expectations.data_context.types.base import (
             DataContextConfig,
             InMemoryStoreBackendDefaults,

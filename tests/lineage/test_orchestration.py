@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lineage import build_target_dir
+from orchestration.documents import build_target_dir
 
 RUN_ID = "0123456789abcdef"
 

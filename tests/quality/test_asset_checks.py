@@ -24,11 +24,9 @@ from tests.quality.builders import (
 
 
 def _keys(checks: list[dg.AssetChecksDefinition]) -> dict[str, tuple[dg.AssetKey, bool]]:
-    found = {}
-    for check in checks:
-        (spec,) = check.check_specs
-        found[spec.name] = (spec.asset_key, spec.blocking)
-    return found
+    return {
+        spec.name: (spec.asset_key, spec.blocking) for check in checks for spec in check.check_specs
+    }
 
 
 def test_one_check_per_checkpoint_file_on_the_asset_it_validates(
@@ -39,10 +37,14 @@ def test_one_check_per_checkpoint_file_on_the_asset_it_validates(
     found = _keys(checks)
     checkpoints = load_checkpoints()
     assert (
-        len(checks)
+        len(found)
         == len(checkpoints)
         == len(list((EXPECTATIONS_DIR / "checkpoints").glob("*.yml")))
     )
+    assert sorted(check.node_def.name for check in checks) == [
+        "delivery_expectations",
+        "mart_expectations",
+    ]
     for checkpoint in checkpoints:
         key, blocking = found[check_name(checkpoint)]
         if checkpoint.kind == "delivery":

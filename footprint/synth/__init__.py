@@ -3,7 +3,7 @@
 Modules, in the order a run uses them:
   reference      the seeds (SDFs, LSOAs, practices, Census population, age bands)
   scenario       rates, pathway probabilities and the planted signal (scenario.yml)
-  nhs_numbers    Modulus 11 valid numbers from the never-issued 990-999 blocks
+  nhs_numbers    Modulus 11 valid numbers from the never-issued 900-999 blocks
   population     the people: birth, sex, residence, practice, moves, care homes
   pathways       ambulance -> A&E -> admission -> discharge, readmission, reablement
   social_care    the council's requests, assessments, services and reviews

@@ -3,14 +3,15 @@
 NHS numbers are ten digits: nine digits then a Modulus 11 check digit (weights 10..2;
 check = 11 - sum mod 11, 11 becomes 0, and a stem whose check would be 10 is never
 issued). The UK registries allocate numbers by their first three digits (England, Wales
-and the Isle of Man 400-499 and 600-799, Scotland's CHI 010-311, Northern Ireland
-320-399), and numbers beginning 990-999 are outside all of them: 999 is the NHS's published test
-range and 990-998 are never issued to patients. Synthetic data drawn from these blocks
-cannot collide with a real person.
+and the Isle of Man 3xx, 400-499 and 600-799, Scotland's CHI 010-311, Northern Ireland
+320-399), and numbers beginning 900-999 are outside all of them: 999 is the NHS's
+published test range and 900-998 are not issued to patients. Synthetic data drawn from
+these blocks cannot collide with a real person.
 
 The 999 block holds about 909,000 valid numbers (one stem in eleven has no valid check
 digit). A borough fits; a region at scale 10 (3.3 million people) does not, so the
-generator continues into 998, 997 and so on down to 990, which is still ~9 million.
+generator continues into 998, 997 and so on, only as far as it needs: 990 for a region,
+989 for scale 30 (10.3 million), 900 at the most (~91 million).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 _WEIGHTS = np.array([10, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
 FIRST_PREFIX = 999
-LAST_PREFIX = 990
+LAST_PREFIX = 900
 STEMS_PER_PREFIX = 1_000_000  # 6 free digits after a 3-digit prefix
 
 
@@ -65,6 +66,8 @@ def allocate(count: int, rng: np.random.Generator) -> np.ndarray:
         pools.append(pool)
         available += pool.size
     if available < count:
-        raise ValueError(f"cannot allocate {count:,} synthetic NHS numbers from 990-999")
+        raise ValueError(
+            f"cannot allocate {count:,} synthetic NHS numbers from {LAST_PREFIX}-{FIRST_PREFIX}"
+        )
     pool = np.concatenate(pools)
     return rng.choice(pool, size=count, replace=False)

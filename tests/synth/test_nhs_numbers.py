@@ -1,8 +1,9 @@
-"""Synthetic NHS numbers: Modulus 11 valid, distinct, from the never-issued 990-999 blocks."""
+"""Synthetic NHS numbers: Modulus 11 valid, distinct, from the never-issued 900-999 blocks."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from footprint.nhs_number import check_digit, is_valid
 from footprint.synth import nhs_numbers
@@ -38,6 +39,22 @@ def test_a_region_continues_into_the_lower_never_issued_blocks():
     assert prefixes == {998, 999}
     assert np.unique(numbers).size == numbers.size
     assert nhs_numbers.is_valid(numbers).all()
+
+
+@pytest.mark.slow  # ~10 s: draws 9 million numbers
+def test_beyond_a_region_only_as_many_blocks_as_needed_are_used():
+    ten_blocks = sum(nhs_numbers.valid_numbers(p).size for p in range(990, 1000))
+    numbers = nhs_numbers.allocate(ten_blocks + 1000, np.random.default_rng(5))
+    prefixes = set(np.unique(numbers // 10_000_000).tolist())
+    assert prefixes == set(range(989, 1000))  # never into an issued range (below 900)
+    assert np.unique(numbers).size == numbers.size
+
+
+def test_running_out_of_blocks_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(nhs_numbers, "LAST_PREFIX", 998)
+    two_blocks = nhs_numbers.valid_numbers(999).size + nhs_numbers.valid_numbers(998).size
+    with pytest.raises(ValueError, match=f"cannot allocate {two_blocks + 1:,} .* from 998-999"):
+        nhs_numbers.allocate(two_blocks + 1, np.random.default_rng(1))
 
 
 def test_allocation_is_deterministic():

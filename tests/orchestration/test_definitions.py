@@ -65,3 +65,15 @@ def _key(*parts: str):
     import dagster as dg
 
     return dg.AssetKey(list(parts))
+
+
+def test_an_organisation_job_runs_only_its_own_feeds_delivery_checkpoints(repository):
+    job = repository.get_job("ingest_trust")
+    checks = {
+        key.asset_key.path[-1]
+        for key in job.asset_layer.asset_graph.asset_check_keys
+        if key.name.startswith("expectations_")
+    }
+    trust = {c.name for c in all_contracts() if c.organisation == "trust"}
+    assert checks == trust
+    assert "delivery_expectations" in {node.name for node in job.graph.node_defs}

@@ -54,10 +54,9 @@ BEFORE_FIRST_PUBLICATION = [
     KillPoint("ingestion, first feed", step("raw__ambulance__incidents")),
     KillPoint("ingestion, sixth feed", step("raw__trust__ae_attendances"), after=0.3),
     KillPoint("dbt build, 40th node", r"\b40 of \d+ START"),
-    KillPoint(
-        "quality checks",
-        step("sdf__sdf_indicator_values_expectations_sdf_indicator_values"),
-    ),
+    # the checkpoint workers are children of the job, killed with it
+    KillPoint("delivery checks, under way", step("delivery_expectations"), after=0.5),
+    KillPoint("mart checks", step("mart_expectations")),
 ]
 # publication takes well under a second at this scale, so "under way" is not a delay
 # but a state seen on disk: the first Parquet copy written into the staging version

@@ -13,22 +13,24 @@ person_identifiers as (
 
 person_sightings as (
 
+    -- a sighting's person is the one of its NHS number when it has one, else the one its
+    -- council identifier is linked to: one join on whichever identifier decides
     select
-        coalesce(by_nhs_number.person_id, by_council_id.person_id) as person_id,
-        coalesce(by_nhs_number.person_nhs_number_pseudonym, by_council_id.person_nhs_number_pseudonym)
-            as nhs_number_pseudonym,
+        person_identifiers.person_id,
+        person_identifiers.person_nhs_number_pseudonym as nhs_number_pseudonym,
         sightings.council_person_id_pseudonym,
         sightings.organisation,
         sightings.sighting_date,
         sightings.sex,
         sightings.birth_year_month
     from sightings
-    left join person_identifiers as by_nhs_number
-        on by_nhs_number.identifier_type = 'nhs_number'
-        and sightings.nhs_number_pseudonym = by_nhs_number.identifier_pseudonym
-    left join person_identifiers as by_council_id
-        on by_council_id.identifier_type = 'council_person_id'
-        and sightings.council_person_id_pseudonym = by_council_id.identifier_pseudonym
+    left join person_identifiers
+        on person_identifiers.identifier_type = case
+            when sightings.nhs_number_pseudonym is not null then 'nhs_number'
+            else 'council_person_id'
+        end
+        and person_identifiers.identifier_pseudonym
+            = coalesce(sightings.nhs_number_pseudonym, sightings.council_person_id_pseudonym)
 
 ),
 

@@ -1,5 +1,6 @@
 {#- Every record in which a person appears, from all four organisations, with the
-    identifiers it carries: the raw material of the person dimension. -#}
+    identifiers it carries and the delivery it came in: the raw material of the person
+    dimension. -#}
 with ae_attendances as (
 
     select * from {{ ref('stg_trust__ae_attendances') }}
@@ -40,7 +41,9 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as council_person_id_pseudonym,
         cast(arrival_at as date) as sighting_date,
         sex,
-        cast(null as {{ dbt.type_string() }}) as birth_year_month
+        cast(null as {{ dbt.type_string() }}) as birth_year_month,
+        delivery_id,
+        loaded_at
     from ae_attendances
 
     union all
@@ -53,7 +56,9 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as council_person_id_pseudonym,
         admission_date as sighting_date,
         sex,
-        cast(null as {{ dbt.type_string() }}) as birth_year_month
+        cast(null as {{ dbt.type_string() }}) as birth_year_month,
+        delivery_id,
+        loaded_at
     from inpatient_spells
 
     union all
@@ -66,7 +71,9 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as council_person_id_pseudonym,
         cast(call_at as date) as sighting_date,
         cast(null as {{ dbt.type_string() }}) as sex,
-        cast(null as {{ dbt.type_string() }}) as birth_year_month
+        cast(null as {{ dbt.type_string() }}) as birth_year_month,
+        delivery_id,
+        loaded_at
     from ambulance_incidents
     where nhs_number_pseudonym is not null
 
@@ -80,7 +87,9 @@ unioned as (
         council_person_id_pseudonym,
         event_start_date as sighting_date,
         sex,
-        birth_year_month
+        birth_year_month,
+        delivery_id,
+        loaded_at
     from asc_events
 
     union all
@@ -93,7 +102,9 @@ unioned as (
         council_person_id_pseudonym,
         hospital_discharge_date as sighting_date,
         sex,
-        birth_year_month
+        birth_year_month,
+        delivery_id,
+        loaded_at
     from reablement_episodes
 
 ),
@@ -109,7 +120,9 @@ final as (
         council_person_id_pseudonym,
         sighting_date,
         sex,
-        birth_year_month
+        birth_year_month,
+        delivery_id,
+        loaded_at
     from unioned
 
 )

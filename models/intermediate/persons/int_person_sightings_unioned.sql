@@ -1,21 +1,53 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='sighting_id',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where organisation = 'council' or delivery_id in (select replaced.delivery_id from {{ ref('stg_ingest__load_manifest') }} as replaced where replaced.delivery_status = 'superseded'){% endif %}"
+) }}
 {#- Every record in which a person appears, from all four organisations, with the
     identifiers it carries and the delivery it came in: the raw material of the person
-    dimension. -#}
-with ae_attendances as (
+    dimension.
+
+    Incremental: a night adds the records of trust and ambulance deliveries not seen
+    yet; the pre-hook deletes the records of replaced deliveries. The council's records
+    are few and re-chosen across its deliveries (int_asc_events_deduplicated), so they
+    are all deleted and inserted again each night. -#}
+with deliveries as (
+
+    select * from {{ ref('stg_ingest__load_manifest') }}
+
+),
+
+deliveries_to_build as (
+
+    select deliveries.delivery_id
+    from deliveries
+    where deliveries.delivery_status = 'loaded'
+    {%- if is_incremental() %}
+        and deliveries.delivery_id not in (select distinct built.delivery_id from {{ this }} as built)
+    {%- endif %}
+
+),
+
+ae_attendances as (
 
     select * from {{ ref('stg_trust__ae_attendances') }}
+    where delivery_id in (select deliveries_to_build.delivery_id from deliveries_to_build)
 
 ),
 
 inpatient_spells as (
 
     select * from {{ ref('stg_trust__inpatient_spells') }}
+    where delivery_id in (select deliveries_to_build.delivery_id from deliveries_to_build)
 
 ),
 
 ambulance_incidents as (
 
     select * from {{ ref('stg_ambulance__incidents') }}
+    where delivery_id in (select deliveries_to_build.delivery_id from deliveries_to_build)
 
 ),
 

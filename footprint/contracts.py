@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from footprint import yaml_text
 from footprint.paths import CONTRACTS_DIR
 
+FORMAT_TOKENS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2}
 COLUMN_TYPES = {"varchar", "integer", "date", "timestamp", "nhs_number"}
 PERIODS = {"day", "month", "quarter"}
 MODES = {"append", "refresh"}
@@ -28,6 +30,8 @@ RULE_KEYS = {
     "reference",
     "min",
     "max",
+    "earliest",
+    "latest",
     "pattern",
     "format",
     "not_after_period_end_days",
@@ -50,6 +54,8 @@ class Column:
     reference: str | None = None
     min: float | None = None
     max: float | None = None
+    earliest: date | None = None
+    latest: date | None = None
     pattern: str | None = None
     format: str | None = None
     not_after_period_end_days: int | None = None
@@ -60,6 +66,15 @@ class Column:
     def is_identifier(self) -> bool:
         """Replaced by a pseudonym on load."""
         return self.type == "nhs_number" or self.pseudonymise
+
+    @property
+    def format_pattern(self) -> str:
+        """A regular expression for exactly the text `format` writes: two digits for
+        day, month and time parts, four for the year."""
+        pattern = re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", self.format or "")
+        for token, digits in FORMAT_TOKENS.items():
+            pattern = pattern.replace(token, f"[0-9]{{{digits}}}")
+        return pattern
 
     @property
     def loaded_name(self) -> str:
@@ -129,6 +144,23 @@ def _parse_column(path: Path, raw: dict[str, Any]) -> Column:
     for bound in ("min", "max", "not_after_period_end_days"):
         if raw.get(bound) is not None and not isinstance(raw[bound], int | float):
             raise _fail(path, f"column {raw['name']!r}: {bound} must be a number")
+    for bound in ("earliest", "latest"):
+        if raw.get(bound) is not None and (
+            raw.get("type") not in ("date", "timestamp") or type(raw[bound]) is not date
+        ):
+            raise _fail(
+                path,
+                f"column {raw['name']!r}: {bound} must be a date (YYYY-MM-DD) "
+                f"on a date or timestamp column",
+            )
+    if raw.get("type") in ("date", "timestamp"):
+        leftover = re.sub("|".join(FORMAT_TOKENS), "", str(raw.get("format") or ""))
+        if not raw.get("format") or "%" in leftover:
+            raise _fail(
+                path,
+                f"column {raw['name']!r}: a {raw['type']} needs a format built "
+                f"from {', '.join(FORMAT_TOKENS)}",
+            )
     unknown = set(raw) - RULE_KEYS
     if unknown:
         raise _fail(path, f"column {raw.get('name')!r} has unknown keys {sorted(unknown)}")
@@ -148,6 +180,8 @@ def _parse_column(path: Path, raw: dict[str, Any]) -> Column:
         reference=raw.get("reference"),
         min=raw.get("min"),
         max=raw.get("max"),
+        earliest=raw.get("earliest"),
+        latest=raw.get("latest"),
         pattern=raw.get("pattern"),
         format=raw.get("format"),
         not_after_period_end_days=raw.get("not_after_period_end_days"),
@@ -166,7 +200,7 @@ def load_contract(path: Path) -> Contract:
             organisation=raw["organisation"],
             title=raw["title"],
             grain=raw["grain"],
-            pattern=re.compile(delivery["pattern"]),
+            pattern=re.compile(delivery["pattern"], re.ASCII),  # \d: 0-9 only
             period=delivery["period"],
             mode=delivery["mode"],
             expected_every_days=int(delivery["expected_every_days"]),

@@ -14,10 +14,11 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
-from footprint.contracts import Contract
+from footprint.contracts import Column, Contract
+from footprint.ingest.records import Problem, csv_header
 
 BOM = "\ufeff"
 # no row of any feed comes near this; a longer line is a broken export (or an attack),
@@ -39,7 +40,10 @@ class Delivery:
     period_end: date | None = None
     version: int = 1
     header: list[str] = field(default_factory=list)
+    content_sha256: str = ""  # of the records: the same rows re-sent with CRLF or a BOM
     rows: list[list[str]] | None = None  # xlsx only: cell values as text
+    row_problems: list[Problem | None] | None = None  # xlsx only: a cell that cannot be read
+    rows_read: int = 0
     warnings: list[str] = field(default_factory=list)
     rejection: str | None = None
 
@@ -69,21 +73,22 @@ def period_bounds(period: str, kind: str) -> tuple[date, date]:
     )
 
 
-def find_files(contract: Contract, landing: Path) -> list[Path]:
-    """Every file under landing/<organisation>/<feed>/ (subfolders included), sorted.
+def find_files(contract: Contract, landing: Path) -> tuple[list[Path], list[Path]]:
+    """Every file under landing/<organisation>/<feed>/ (subfolders included), sorted,
+    and apart from them every symbolic link found there.
 
-    Symbolic links and anything resolving outside the feed's folder are skipped, so
-    a crafted name or link cannot make ingestion read elsewhere: that includes an
-    organisation or feed folder that is itself a link out of the landing folder. A
-    folder that cannot be read is an error naming it, never an empty feed.
+    Links are never followed, so a crafted name or link cannot make ingestion read
+    elsewhere: that includes an organisation or feed folder that is itself a link. Each
+    is reported and recorded as a rejected delivery. Hidden files (a name starting with
+    a dot) are skipped: that is how transfer tools name a file still arriving. A folder
+    that cannot be read is an error naming it, never an empty feed.
     """
     root = landing.resolve()
     folder = root / contract.organisation / contract.feed
     if folder.parent.is_symlink() or folder.is_symlink():
-        log.warning("%s: %s is a symbolic link; ignored", contract.name, folder)
-        return []
+        return [], [folder]  # recorded once per feed, under the feed's own path
     if not folder.is_dir():
-        return []
+        return [], []
 
     def unreadable(err: OSError) -> None:
         raise PermissionError(
@@ -92,17 +97,34 @@ def find_files(contract: Contract, landing: Path) -> list[Path]:
             f"give the user running Footprint read access to it, then run again",
         ) from err
 
-    found = []
+    found, links = [], []
     for directory, subfolders, files in os.walk(folder, onerror=unreadable):
         subfolders[:] = sorted(s for s in subfolders if not s.startswith("."))
-        for name in files:
+        for name in [*subfolders, *files]:
             path = Path(directory) / name
-            if path.is_symlink() or not path.is_file() or name.startswith("."):
-                continue
-            if not path.resolve().is_relative_to(folder):
-                continue
-            found.append(path)
-    return sorted(found)
+            if path.is_symlink():
+                links.append(path)
+            elif name in files and path.is_file() and not name.startswith("."):
+                found.append(path)
+        subfolders[:] = [s for s in subfolders if not (Path(directory) / s).is_symlink()]
+    return sorted(found), sorted(links)
+
+
+def linked_delivery(landing: Path, path: Path) -> Delivery:
+    """A symbolic link in a feed's folder, recorded as a rejected delivery."""
+    relative = path.relative_to(landing.resolve()).as_posix()
+    delivery = Delivery(
+        path=path,
+        relative_path=os.fsencode(relative).decode("utf-8", "backslashreplace"),
+        sha256=hashlib.sha256(b"").hexdigest(),
+        size_bytes=0,
+    )
+    what = "a folder on its path is a symbolic link" if path.is_dir() else "a symbolic link"
+    delivery.reject(
+        f"{what}, not a real file or folder: links are never followed, so that nothing "
+        f"outside the landing folder can be read; deliver the files themselves"
+    )
+    return delivery
 
 
 def read_delivery(contract: Contract, path: Path) -> bytes:
@@ -125,6 +147,7 @@ def describe(contract: Contract, path: Path, landing: Path, content: bytes) -> D
         # a name that is not UTF-8 is recorded with its odd bytes written as \xNN
         relative_path=os.fsencode(relative).decode("utf-8", "backslashreplace"),
         sha256=hashlib.sha256(content).hexdigest(),
+        content_sha256=content_fingerprint(contract, content),
         size_bytes=len(content),
     )
     match = contract.pattern.fullmatch(path.name)
@@ -144,6 +167,14 @@ def describe(contract: Contract, path: Path, landing: Path, content: bytes) -> D
     return delivery
 
 
+def content_fingerprint(contract: Contract, content: bytes) -> str:
+    """sha256 of a text file's content with a byte-order mark and CRLF line endings
+    normalised away: a re-export of the same rows is recognised as the same delivery."""
+    if contract.kind == "xlsx":
+        return hashlib.sha256(content).hexdigest()
+    return hashlib.sha256(content.removeprefix(BOM.encode()).replace(b"\r\n", b"\n")).hexdigest()
+
+
 def check_text_file(contract: Contract, delivery: Delivery, content: bytes) -> None:
     """Empty, encoding, byte-order mark, truncation and (for CSV) header checks."""
     if not content:
@@ -161,14 +192,14 @@ def check_text_file(contract: Contract, delivery: Delivery, content: bytes) -> N
     if text.startswith(BOM):
         delivery.warnings.append("byte-order mark at the start of the file removed")
         text = text[1:]
-    if not text.endswith("\n"):
+    if not text.endswith(("\n", "\r")):
         delivery.reject(
             "the file is truncated: its last line has no line ending, so the final "
             "row may be cut short; ask the sender to deliver the file again"
         )
         return
     if len(content) > MAX_LINE_BYTES:
-        lengths = list(map(len, content.split(b"\n")))  # no Python loop per line
+        lengths = list(map(len, content.replace(b"\r", b"\n").split(b"\n")))
         longest = max(lengths)
         if longest > MAX_LINE_BYTES:
             line = lengths.index(longest) + 1
@@ -178,8 +209,12 @@ def check_text_file(contract: Contract, delivery: Delivery, content: bytes) -> N
             )
             return
     if contract.kind == "csv":
-        first_line = text.split("\n", 1)[0].rstrip("\r")
-        check_header(contract, delivery, first_line.split(contract.format["delimiter"]))
+        try:
+            header = csv_header(content, contract.format["delimiter"])
+        except ValueError as err:
+            delivery.reject(str(err))
+            return
+        check_header(contract, delivery, header)
 
 
 def check_header(contract: Contract, delivery: Delivery, header: list[str]) -> None:
@@ -206,7 +241,11 @@ def check_header(contract: Contract, delivery: Delivery, header: list[str]) -> N
 
 
 def read_workbook(contract: Contract, delivery: Delivery, content: bytes) -> None:
-    """Read an Excel delivery's sheet into text rows (openpyxl, read-only)."""
+    """Read an Excel delivery's sheet into text rows (openpyxl, read-only).
+
+    The workbook is opened twice, for the values Excel saved and for which cells are
+    formulas: a formula with no saved value would otherwise read as a blank cell.
+    """
     from openpyxl import load_workbook  # only Excel feeds pay for the import
 
     if not content:
@@ -214,35 +253,69 @@ def read_workbook(contract: Contract, delivery: Delivery, content: bytes) -> Non
         return
     sheet_name = contract.format["sheet"]
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        values_book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        formulas_book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as err:  # openpyxl raises many kinds for a damaged zip
         delivery.reject(f"the file is not a readable Excel workbook ({type(err).__name__}: {err})")
         return
     try:
-        if sheet_name not in workbook.sheetnames:
+        if sheet_name not in values_book.sheetnames:
             delivery.reject(
-                f"the workbook has no sheet {sheet_name!r} (it has {workbook.sheetnames})"
+                f"the workbook has no sheet {sheet_name!r} (it has {values_book.sheetnames})"
             )
             return
-        rows = [
-            ["" if v is None else _cell_text(v) for v in row]
-            for row in workbook[sheet_name].iter_rows(values_only=True)
-        ]
+        rows = list(
+            zip(
+                values_book[sheet_name].iter_rows(values_only=True),
+                formulas_book[sheet_name].iter_rows(),
+                strict=True,
+            )
+        )
     finally:
-        workbook.close()
+        values_book.close()
+        formulas_book.close()
+    while rows and not any(v not in (None, "") for v in rows[-1][0]):
+        rows.pop()  # trailing blank rows are formatting, not data
     if not rows:
         delivery.reject(f"sheet {sheet_name!r} is empty")
         return
-    while rows and not any(rows[-1]):  # trailing blank rows are formatting, not data
-        rows.pop()
-    check_header(contract, delivery, rows[0])
-    delivery.rows = rows[1:]
+    check_header(contract, delivery, ["" if v is None else str(v) for v in rows[0][0]])
+    columns = {
+        i: contract.column(h) for i, h in enumerate(delivery.header) if h in contract.column_names
+    }
+    delivery.rows, delivery.row_problems = [], []
+    for values, cells in rows[1:]:
+        delivery.rows.append(
+            ["" if v is None else _cell_text(v, columns.get(i)) for i, v in enumerate(values)]
+        )
+        delivery.row_problems.append(_uncalculated_formula(values, cells))
 
 
-def _cell_text(value: object) -> str:
-    """Cells are read as the text the sender typed; dates typed as dates become ISO."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+def _uncalculated_formula(values: tuple, cells: tuple) -> Problem | None:
+    for value, cell in zip(values, cells, strict=False):
+        if value is None and getattr(cell, "data_type", None) == "f":
+            return Problem(
+                "formula_without_value",
+                f"cell {cell.coordinate} holds a formula ({str(cell.value)[:40]}) with no "
+                f"saved result, so its value is unknown; open the workbook in Excel, let it "
+                f"calculate, save it and deliver it again",
+            )
+    return None
+
+
+def _cell_text(value: object, column: Column | None) -> str:
+    """Cells are read as the text the sender typed. A cell Excel holds as a date is
+    written in the contract's format for its column, unless that would drop a time of
+    day (a date column given a date and time stays as it is, and is quarantined)."""
+    if isinstance(value, datetime):
+        dated = column is not None and column.type in ("date", "timestamp") and column.format
+        if dated and (column.type == "timestamp" or value.time() == time(0)):
+            return value.strftime(column.format)
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        if column is not None and column.type == "date" and column.format:
+            return value.strftime(column.format)
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

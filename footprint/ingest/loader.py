@@ -10,10 +10,12 @@ its manifest rows, so a crash leaves every delivery either whole or absent.
 from __future__ import annotations
 
 import csv
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -26,21 +28,21 @@ from footprint.ingest.deliveries import (
     check_text_file,
     describe,
     find_files,
+    linked_delivery,
     load_order,
     read_delivery,
     read_workbook,
     safe_display_path,
 )
+from footprint.ingest.records import UnclosedQuote, record_table, text_records
 from footprint.nhs_number import hmac_pads
 from footprint.paths import SEEDS_DIR
 
 log = logging.getLogger(__name__)
 SQL_DIR = Path(__file__).parent / "sql"
-UNIT_SEPARATOR = "\x1f"  # never appears in a delivery, so each line is read whole
 # files read, checked and written together: bounds ingestion's memory (in memory, no
 # spilling) at roughly 15 times this, whatever the number of new deliveries
 BATCH_BYTES = 64 * 2**20
-QUOTED_FIELD = '("(?:[^"]|"")*"|[^"{d}]*){d}'
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ def _connect(warehouse: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
 
 def _known_deliveries(connection: duckdb.DuckDBPyConnection, contract: Contract) -> dict:
     rows = connection.execute(
-        "select file_path, sha256, status, period, delivery_id from wh.raw.load_manifest "
+        "select file_path, sha256, status, period, delivery_id, "
+        "coalesce(content_sha256, sha256), rows_read from wh.raw.load_manifest "
         "where organisation = ? and feed = ?",
         [contract.organisation, contract.feed],
     ).fetchall()
@@ -89,12 +92,12 @@ def _known_deliveries(connection: duckdb.DuckDBPyConnection, contract: Contract)
         "seen": {(r[0], r[1]) for r in rows},
         # a duplicate is the same content for the same period; identical content for
         # another period (a map that did not change) is a delivery of its own
-        "loaded": {(r[1], r[3]) for r in rows if r[2] in ("loaded", "superseded")},
-        "current": [
-            {"file_path": r[0], "period": r[3], "delivery_id": r[4]}
+        "loaded": {(r[5], r[3]) for r in rows if r[2] in ("loaded", "superseded")},
+        "current": {
+            r[4]: {"file_path": r[0], "period": r[3], "rows": r[6]}
             for r in rows
             if r[2] == "loaded"
-        ],
+        },
     }
 
 
@@ -167,38 +170,41 @@ def _layouts(contract: Contract, deliveries: list[Delivery]) -> pa.Table:
     return pa.table(columns)
 
 
-def _stage_lines(
+def _stage_records(
     connection: duckdb.DuckDBPyConnection, contract: Contract, deliveries: list[Delivery]
-) -> None:
-    if contract.kind == "xlsx":
-        delivery_ids, row_numbers, lines, fields = [], [], [], []
-        for delivery in deliveries:
-            for index, row in enumerate(delivery.rows or [], start=1):
-                delivery_ids.append(delivery.delivery_id)
-                row_numbers.append(index)
-                lines.append("|".join(row))
-                fields.append(row)
-        table = pa.table(
-            {
-                "delivery_id": pa.array(delivery_ids, pa.string()),
-                "row_number": pa.array(row_numbers, pa.int64()),
-                "raw_line": pa.array(lines, pa.string()),
-                "fields": pa.array(fields, pa.list_(pa.string())),
-            }
-        )
-        connection.register("raw_lines_arrow", table)
-        connection.execute(
-            "create or replace temp table raw_lines as select * from raw_lines_arrow"
-        )
-        return
-    script = sql.render(
-        SQL_DIR,
-        "read_lines.sql.j2",
-        unit_separator=UNIT_SEPARATOR,
-        bom="\ufeff",
-        header_lines=1 if contract.kind == "csv" else 0,
+) -> list[Delivery]:
+    """The temp table raw_lines: every record of the batch's deliveries, read from the
+    very bytes whose sha256 the manifest records. A file that changed since it was
+    hashed, or whose quoting cannot be read, is rejected here. Returns those staged."""
+    tables, staged = [], []
+    for delivery in deliveries:
+        if contract.kind == "xlsx":
+            lines = pa.array(["|".join(row) for row in delivery.rows or []], pa.string())
+            records = record_table(lines, delivery.rows or [], delivery.row_problems or [])
+        else:
+            content = read_delivery(contract, delivery.path)
+            if hashlib.sha256(content).hexdigest() != delivery.sha256:
+                delivery.reject(
+                    "the file changed while it was being read (is it still being written?); "
+                    "it is loaded on the next run once it has stopped changing"
+                )
+                continue
+            delimiter = contract.format["delimiter"] if contract.kind == "csv" else None
+            try:
+                records = text_records(content, delimiter, 1 if contract.kind == "csv" else 0)
+            except UnclosedQuote as err:
+                delivery.reject(str(err))
+                continue
+        ids = pa.array([delivery.delivery_id] * records.num_rows, pa.string())
+        tables.append(records.add_column(0, "delivery_id", ids))
+        staged.append(delivery)
+    empty = record_table(pa.array([], pa.string())).add_column(
+        0, "delivery_id", pa.array([], pa.string())
     )
-    sql.run_script(connection, script, {"files": [str(d.path) for d in deliveries]})
+    connection.register("raw_lines_arrow", pa.concat_tables([empty, *tables]))
+    connection.execute("create or replace temp table raw_lines as select * from raw_lines_arrow")
+    connection.unregister("raw_lines_arrow")
+    return staged
 
 
 def _pseudonymise(connection: duckdb.DuckDBPyConnection, contract: Contract, key: bytes) -> None:
@@ -212,14 +218,14 @@ def _pseudonymise(connection: duckdb.DuckDBPyConnection, contract: Contract, key
 
 
 def _supersessions(
-    contract: Contract, known: dict, loaded: list[Delivery]
+    contract: Contract, current: dict[str, dict], loaded: list[Delivery]
 ) -> list[tuple[str, str]]:
-    """(superseded delivery id, superseding delivery id) pairs, in load order.
+    """(superseded delivery id, superseding delivery id) pairs, in load order; `current`
+    (the loaded deliveries by id) is brought up to date.
 
     A later delivery of the same file path replaces the earlier one; in a refresh feed,
     a later delivery of the same period does too.
     """
-    current = {c["delivery_id"]: c for c in known["current"]}
     pairs = []
     for delivery in loaded:
         for old_id, old in list(current.items()):
@@ -231,9 +237,42 @@ def _supersessions(
         current[delivery.delivery_id] = {
             "file_path": delivery.relative_path,
             "period": delivery.period,
-            "delivery_id": delivery.delivery_id,
+            "rows": delivery.rows_read,
         }
     return pairs
+
+
+def _check_replacements(
+    contract: Contract,
+    batch: list[Delivery],
+    current: dict[str, dict],
+    counts: dict[str, tuple[int, int]],
+) -> None:
+    """A re-delivery that would empty a period is refused before anything changes; one
+    far smaller than what it replaces is loaded with a warning."""
+    for delivery in batch:
+        delivery.rows_read = counts.get(delivery.delivery_id, (0, 0))[0]
+        replaced = [
+            old
+            for old in current.values()
+            if old["file_path"] == delivery.relative_path
+            or (contract.mode == "refresh" and old["period"] == delivery.period)
+        ]
+        had = max((old["rows"] for old in replaced), default=0)
+        if not had:
+            continue
+        shown = safe_display_path(replaced[0]["file_path"])
+        if delivery.rows_read == 0:
+            delivery.reject(
+                f"the file holds no rows, but would replace the {had:,} rows of {shown} "
+                f"and empty its period; refused, so the period keeps its rows; ask the "
+                f"sender to check the export and deliver it again"
+            )
+        elif delivery.rows_read < had / 2:
+            delivery.warnings.append(
+                f"holds {delivery.rows_read:,} rows where {shown}, which it replaces, "
+                f"held {had:,}: check that the export is complete"
+            )
 
 
 def _batches(deliveries: list[Delivery]) -> list[list[Delivery]]:
@@ -253,32 +292,50 @@ def _batches(deliveries: list[Delivery]) -> list[list[Delivery]]:
 def _check_rows(
     connection: duckdb.DuckDBPyConnection, contract: Contract, batch: list[Delivery], key: bytes
 ) -> dict[str, tuple[int, int]]:
-    """Read a batch's files in one scan, check every row, pseudonymise; the temp table
-    checked_rows holds the result. Returns (rows read, rows valid) per delivery."""
-    connection.register("delivery_layouts_arrow", _layouts(contract, batch))
+    """Stage a batch's records, check every row, pseudonymise; the temp table
+    checked_rows holds the result. Returns (rows read, rows valid) per staged delivery."""
+    staged = _stage_records(connection, contract, batch)
+    if not staged:
+        return {}
+    connection.register("delivery_layouts_arrow", _layouts(contract, staged))
     connection.execute(
         "create or replace temp table delivery_layouts as select * from delivery_layouts_arrow"
     )
-    connection.execute(
-        "create or replace temp table delivery_files as "
-        "select filename, delivery_id from delivery_layouts"
-    )
-    _stage_lines(connection, contract, batch)
     references = _reference_tables(connection, contract)
-    delimiter = contract.format.get("delimiter", ",")
     sql.run_script(
         connection,
         sql.render(SQL_DIR, "check_rows.sql.j2", contract=contract, reference_tables=references),
-        {"delimiter": delimiter, "quoted_field_pattern": QUOTED_FIELD.format(d=delimiter)},
+        {"delimiter": contract.format.get("delimiter", ",")},
     )
     _pseudonymise(connection, contract, key)
-    return {
-        r[0]: (r[1], r[2])
-        for r in connection.execute(
-            "select delivery_id, count(*), count(*) filter (where len(failures) = 0) "
-            "from checked_rows group by delivery_id"
-        ).fetchall()
-    }
+    counts = {d.delivery_id: (0, 0) for d in staged}
+    for delivery_id, read, valid in connection.execute(
+        "select delivery_id, count(*), count(*) filter (where len(failures) = 0) "
+        "from checked_rows group by delivery_id"
+    ).fetchall():
+        counts[delivery_id] = (read, valid)
+    _warn_unexpected_keys(connection, contract, staged)
+    return counts
+
+
+def _warn_unexpected_keys(
+    connection: duckdb.DuckDBPyConnection, contract: Contract, staged: list[Delivery]
+) -> None:
+    """JSON keys the contract does not name are ignored, as extra CSV columns are, and
+    reported on the delivery (misspelled contract names are quarantined instead)."""
+    if contract.kind != "jsonl" or not staged:
+        return
+    found = connection.execute(
+        "select delivery_id, key, count(*) from ("
+        "  select delivery_id, unnest(json_keys) as key from checked_rows"
+        ") where not list_contains(?, key) group by all order by all",
+        [contract.column_names],
+    ).fetchall()
+    by_id = {d.delivery_id: d for d in staged}
+    for delivery_id, key, rows in found:
+        by_id[delivery_id].warnings.append(
+            f"unexpected key {safe_display_path(key)!r} in {rows:,} row(s) ignored"
+        )
 
 
 def _write(
@@ -306,6 +363,10 @@ def _write(
     connection.execute("commit")
 
 
+def _unseen(delivery: Delivery, known: dict) -> bool:
+    return (delivery.relative_path, delivery.sha256) not in known["seen"]
+
+
 def load_feed(
     contract: Contract,
     landing: Path,
@@ -321,16 +382,17 @@ def load_feed(
         ensure_tables(connection, contract)
         known = _known_deliveries(connection, contract)
 
-        new: list[Delivery] = []
-        for path in find_files(contract, landing):
+        files, links = find_files(contract, landing)
+        new = [d for d in map(partial(linked_delivery, landing), links) if _unseen(d, known)]
+        for path in files:
             content = read_delivery(contract, path)
             delivery = describe(contract, path, landing, content)
-            if (delivery.relative_path, delivery.sha256) in known["seen"]:
+            if not _unseen(delivery, known):
                 continue  # this exact file at this path is already accounted for
             new.append(delivery)
             if delivery.rejection:
                 continue
-            if (delivery.sha256, delivery.period) in known["loaded"]:
+            if (delivery.content_sha256, delivery.period) in known["loaded"]:
                 continue  # marked duplicate below
             if contract.kind == "xlsx":
                 read_workbook(contract, delivery, content)
@@ -344,24 +406,26 @@ def load_feed(
         for delivery in new:
             if delivery.rejection:
                 continue
-            if (delivery.sha256, delivery.period) in seen:
+            if (delivery.content_sha256, delivery.period) in seen:
                 duplicates.append(delivery)
             else:
-                seen.add((delivery.sha256, delivery.period))
+                seen.add((delivery.content_sha256, delivery.period))
                 to_read.append(delivery)
 
-        pairs = _supersessions(contract, known, to_read)
         unread = [d for d in new if d.rejection] + duplicates  # recorded with the first batch
         counts: dict[str, tuple[int, int]] = {}
+        pairs: list[tuple[str, str]] = []
         for number, batch in enumerate(_batches(to_read) or [[]]):
             if batch:
                 counts.update(_check_rows(connection, contract, batch, key))
+                _check_replacements(contract, batch, known["current"], counts)
+            loaded = [d for d in batch if not d.rejection]
+            batch_pairs = _supersessions(contract, known["current"], loaded)
+            pairs += batch_pairs
             finished = datetime.now(UTC).replace(tzinfo=None)
             recorded = (unread if number == 0 else []) + batch
             manifest = _manifest_rows(contract, recorded, duplicates, counts, started, finished)
-            ids = {d.delivery_id for d in batch}
-            superseded = [(old, new_id) for old, new_id in pairs if new_id in ids]
-            _write(connection, contract, manifest, finished, bool(batch), superseded)
+            _write(connection, contract, manifest, finished, bool(loaded), batch_pairs)
     finally:
         connection.close()
 
@@ -370,9 +434,13 @@ def load_feed(
     shown = {d.delivery_id: safe_display_path(d.relative_path) for d in new}  # no control chars
     messages = (
         tuple(f"{shown[d.delivery_id]}: rejected: {d.rejection}" for d in new if d.rejection)
-        + tuple(f"{shown[d.delivery_id]}: {w}" for d in to_read for w in d.warnings)
         + tuple(
-            f"{shown[d.delivery_id]}: the same file was already loaded; ignored" for d in duplicates
+            f"{shown[d.delivery_id]}: {w}" for d in to_read if not d.rejection for w in d.warnings
+        )
+        + tuple(
+            f"{shown[d.delivery_id]}: the same rows for the same period were already loaded; "
+            f"ignored"
+            for d in duplicates
         )
     )
     for message in messages:
@@ -381,7 +449,7 @@ def load_feed(
     return FeedLoadSummary(
         feed=contract.name,
         files_seen=len(new),
-        files_loaded=len(to_read),
+        files_loaded=sum(1 for d in to_read if not d.rejection),
         files_rejected=sum(1 for d in new if d.rejection),
         files_duplicate=len(duplicates),
         files_superseded=len(pairs),
@@ -409,7 +477,8 @@ def _manifest_rows(
         elif d.delivery_id in duplicate_ids:
             status, message = (
                 "duplicate",
-                "the same file (same sha256, same period) was already loaded",
+                "the same rows for the same period were already loaded (the same content, "
+                "whatever its byte-order mark or line endings)",
             )
         else:
             status, message = "loaded", "; ".join(d.warnings) or None
@@ -424,6 +493,7 @@ def _manifest_rows(
                 "period_end": d.period_end,
                 "version": d.version,
                 "sha256": d.sha256,
+                "content_sha256": d.content_sha256,
                 "size_bytes": d.size_bytes,
                 "rows_read": read,
                 "rows_loaded": loaded,
@@ -446,6 +516,7 @@ def _manifest_rows(
             ("period_end", pa.date32()),
             ("version", pa.int32()),
             ("sha256", pa.string()),
+            ("content_sha256", pa.string()),
             ("size_bytes", pa.int64()),
             ("rows_read", pa.int64()),
             ("rows_loaded", pa.int64()),

@@ -13,6 +13,11 @@ Row faults (quarantined row by row):
                       that is not valid JSON
   wrong_column_count  a CSV row with one field too many or too few
   invalid_nhs_number  ten digits with the wrong Modulus 11 check digit
+  malformed_nhs_number
+                      an NHS number not written as ten digits: dashed 3-3-4, nine
+                      digits, or a word such as UNKNOWN
+  inexact_value       a value a lax parser would coerce: an integer written as 42.0,
+                      4.2e1 or 4_2, a date with a two-digit year
   unknown_lsoa        an LSOA code not in seeds/lsoas.csv
   unknown_practice    a practice code not in seeds/practices.csv
   future_date         a date far beyond the delivery period in a column that has a
@@ -28,6 +33,9 @@ File faults:
   empty_file          0 bytes -> rejected
   truncated_file      cut in the middle of a row (an Excel file: a cut zip) -> rejected
   duplicate_file      a byte-identical copy in <feed>/resent/ -> ignored as already loaded
+  resent_crlf         the same rows re-sent in <feed>/resent/ with a byte-order mark and
+                      Windows line endings -> ignored as already loaded
+  quoted_export       a CSV with every field in double quotes -> all rows load
   refresh             a month delivered again as _v2 (rows changed, added and removed)
                       that supersedes the first delivery
 """
@@ -52,6 +60,8 @@ ROW_FAULTS = (
     "malformed_row",
     "wrong_column_count",
     "invalid_nhs_number",
+    "malformed_nhs_number",
+    "inexact_value",
     "unknown_lsoa",
     "unknown_practice",
     "future_date",
@@ -60,6 +70,8 @@ ROW_FAULTS = (
 )
 FILE_FAULTS = (
     "duplicate_file",
+    "resent_crlf",
+    "quoted_export",
     "refresh",
     "missing_column",
     "extra_column",
@@ -248,6 +260,10 @@ class FaultInjector:
             return self._row_kind_applies(kind, contract)
         if kind in ("duplicate_file", "empty_file", "truncated_file"):
             return True
+        if kind == "resent_crlf":
+            return contract.kind in ("csv", "jsonl")
+        if kind == "quoted_export":
+            return contract.kind == "csv"
         if kind == "refresh":
             return (
                 "version" in contract.pattern.groupindex
@@ -279,8 +295,10 @@ class FaultInjector:
             )
         if kind == "wrong_column_count":
             return contract.kind == "csv"
-        if kind == "invalid_nhs_number":
+        if kind in ("invalid_nhs_number", "malformed_nhs_number"):
             return any(c.type == "nhs_number" for c in columns)
+        if kind == "inexact_value":
+            return any(c.type in ("integer", "date", "timestamp") for c in columns)
         if kind == "unknown_lsoa":
             return any((c.reference or "").startswith("lsoas.") for c in columns)
         if kind == "unknown_practice":
@@ -418,6 +436,36 @@ class FaultInjector:
             digit = (int(new[i][9]) + rnd.randrange(1, 10)) % 10
             new[i] = new[i][:9] + str(digit)
             return new, None, f"{names[i]} has check digit {digit}, which fails Modulus 11"
+        if kind == "malformed_nhs_number":
+            candidates = [i for i in column_index(lambda c: c.type == "nhs_number") if new[i]]
+            if not candidates:
+                return None
+            i = candidates[0]
+            number = new[i]
+            form, new[i] = rnd.choice(
+                [
+                    ("dashed 3-3-4", f"{number[:3]}-{number[3:6]}-{number[6:]}"),
+                    ("nine digits", number[:9]),
+                    ("the word UNKNOWN", "UNKNOWN"),
+                ]
+            )
+            return new, None, f"{names[i]} written as {form}"
+        if kind == "inexact_value":
+            typed = column_index(lambda c: c.type in ("integer", "date", "timestamp"))
+            typed = [i for i in typed if new[i]]
+            if not typed:
+                return None
+            i = typed[rnd.randrange(len(typed))]
+            column = contract.columns[i]
+            if column.type == "integer":
+                value = new[i]
+                new[i] = rnd.choice([f"{value}.0", f"{value}e0", f"{value[0]}_{value[1:]}"])
+                if new[i].endswith("_"):
+                    new[i] = f"{value}.0"
+            else:
+                parsed = datetime.strptime(new[i], column.format)
+                new[i] = parsed.strftime(column.format.replace("%Y", "%y"))
+            return new, None, f"{column.name} {new[i]!r} is not exactly a {column.type}"
         if kind in ("unknown_lsoa", "unknown_practice"):
             seed = "lsoas" if kind == "unknown_lsoa" else "practices"
             candidates = column_index(lambda c: (c.reference or "").startswith(f"{seed}."))
@@ -587,6 +635,25 @@ class FaultInjector:
         copy = f"{d.folder}/resent/{d.name}"
         self._record(copy, None, "duplicate_file", f"byte-identical copy of {d.relative_path}")
         return [WrittenFile(d.relative_path, content, d.rows), WrittenFile(copy, content, d.rows)]
+
+    def _file_resent_crlf(self, d: Delivery) -> list[WrittenFile]:
+        content = render_clean(d)
+        copy = f"{d.folder}/resent/{d.name}"
+        self._record(
+            copy, None, "resent_crlf", f"same rows as {d.relative_path}, with BOM and CRLF"
+        )
+        windows = BOM + content.replace(b"\n", b"\r\n")
+        return [WrittenFile(d.relative_path, content, d.rows), WrittenFile(copy, windows, d.rows)]
+
+    def _file_quoted_export(self, d: Delivery) -> list[WrittenFile]:
+        delimiter = d.contract.format["delimiter"]
+        lines = [d.contract.column_names, *writers.table_rows(d.table)]
+        text = "".join(
+            delimiter.join('"' + (v or "").replace('"', '""') + '"' for v in row) + "\n"
+            for row in lines
+        )
+        self._record(d.relative_path, None, "quoted_export", "every field in double quotes")
+        return [WrittenFile(d.relative_path, text.encode(), d.rows)]
 
     def _file_refresh(self, d: Delivery) -> list[WrittenFile]:
         """First delivery with early errors; the _v2 refresh carries the true rows."""

@@ -21,6 +21,8 @@ ROW_RULES = {
     "malformed_row": {"type", "invalid_json"},
     "wrong_column_count": {"wrong_column_count"},
     "invalid_nhs_number": {"nhs_number"},
+    "malformed_nhs_number": {"nhs_number"},
+    "inexact_value": {"type"},
     "unknown_lsoa": {"unknown_code"},
     "unknown_practice": {"unknown_code"},
     "future_date": {"after_period"},
@@ -36,6 +38,7 @@ FILE_OUTCOMES = {
     "extra_column": ("loaded", "unexpected column"),
     "bom": ("loaded", "byte-order mark"),
     "duplicate_file": ("duplicate", "already loaded"),
+    "resent_crlf": ("duplicate", "already loaded"),
 }
 
 
@@ -60,7 +63,7 @@ def loaded(tmp_path_factory):
 def test_every_fault_kind_is_injected(loaded):
     _, _, faults = loaded
     kinds = {f["fault"] for f in faults}
-    assert set(ROW_RULES) | set(FILE_OUTCOMES) | {"refresh"} <= kinds
+    assert set(ROW_RULES) | set(FILE_OUTCOMES) | {"refresh", "quoted_export"} <= kinds
 
 
 def test_every_row_fault_is_quarantined_with_its_rule_and_nothing_else_is(loaded):

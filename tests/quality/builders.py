@@ -75,7 +75,7 @@ def write_deliveries(
                 connection.from_df(frame[table.columns]).insert_into(f"wh.raw.{contract.name}")
             connection.execute(
                 "insert into wh.raw.load_manifest values "
-                "(?, ?, ?, ?, ?, ?, ?, null, 'ab', 1, ?, ?, 0, ?, null, null, ?, ?)",
+                "(?, ?, ?, ?, ?, ?, ?, null, 'ab', 'ab', 1, ?, ?, 0, ?, null, null, ?, ?)",
                 [
                     delivery.delivery_id,
                     contract.organisation,

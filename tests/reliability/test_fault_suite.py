@@ -51,7 +51,7 @@ def _rows_in_warehouse(warehouse) -> Counter:
 
 def test_the_catalogue_is_what_this_suite_covers():
     assert set(FAULT_KINDS) == set(ROW_FAULTS) | set(FILE_FAULTS)
-    assert len(FAULT_KINDS) == 16
+    assert len(FAULT_KINDS) == 20
 
 
 @pytest.mark.parametrize("kind", ROW_FAULTS)
@@ -93,10 +93,11 @@ def test_a_file_fault_is_recorded_and_reported_with_its_file(faulty_build, kind)
             # what a person running ingestion sees names the file and the reason
             assert f"{fault['file']}: rejected: {message}" in messages
             assert in_raw[delivery_id] == 0 and loaded == 0
-        elif kind == "duplicate_file":
+        elif kind in ("duplicate_file", "resent_crlf"):
             assert status == "duplicate"
             assert any(m.startswith(fault["file"]) and "already loaded" in m for m in messages)
-            original = fault["detail"].rsplit(" ", 1)[-1]
+            original = fault["detail"].split(" of " if kind == "duplicate_file" else " as ")[1]
+            original = original.split(",")[0]
             ((original_status, original_loaded),) = _query(
                 faulty_build["warehouse"],
                 "select status, rows_loaded from raw.load_manifest where file_path = ?",
@@ -114,6 +115,10 @@ def test_a_file_fault_is_recorded_and_reported_with_its_file(faulty_build, kind)
             assert (status, first_status, superseded_by) == ("loaded", "superseded", delivery_id)
             # the superseded rows are kept in history, not dropped
             assert in_raw[first_id] == first_loaded > 0
+        elif kind == "quoted_export":  # ordinary CSV: every row loads, nothing to report
+            assert status == "loaded" and loaded == _data_rows(
+                faulty_build["landing"] / fault["file"]
+            )
         else:  # reported, every row loads
             assert status == "loaded" and message
             assert any(m.startswith(fault["file"]) for m in messages)

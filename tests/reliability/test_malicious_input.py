@@ -61,7 +61,12 @@ def _replace(path: Path, text: str) -> None:
 
 
 def _loaded_paths(warehouse: Path) -> set[str]:
-    return {p for (p,) in _query(warehouse, "select file_path from raw.load_manifest")}
+    return {
+        p
+        for (p,) in _query(
+            warehouse, "select file_path from raw.load_manifest where status <> 'rejected'"
+        )
+    }
 
 
 def _outside(tmp_path: Path, clean_landing: Path) -> Path:
@@ -108,6 +113,12 @@ def test_a_symbolic_link_cannot_make_ingestion_read_outside_landing(
         warehouse,
         "select count(*) from raw.trust__ae_attendances where arrival_at >= '2031-01-01'",
     ) == [(0,)]
+    # the link is recorded, once, as what it is
+    linked = _query(
+        warehouse,
+        "select file_path, message from raw.load_manifest where status = 'rejected'",
+    )
+    assert linked and all("symbolic link" in message for _, message in linked)
     # every other feed still loaded in full
     assert {p.split("/")[1] for p in loaded} >= {"incidents", "gp_registrations", "asc_events"}
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,6 +85,28 @@ def _plant_formulae(landing: Path) -> None:
     target.write_text("\n".join(lines))
 
 
+MALFORMED_NHS_NUMBERS = ("943-476-5919", "UNKNOWN", "999000001", "NaN")
+
+
+def _plant_malformed_nhs_numbers(landing: Path) -> list[tuple[str, int]]:
+    """NHS numbers a sender might write: once, any one of them stopped the night."""
+    ae = sorted((landing / "trust" / "ae_attendances").glob("*.csv"))[-1]
+    lines = ae.read_text().split("\n")
+    position = lines[0].split("|").index("nhs_number")
+    planted = []
+    for row, value in enumerate(MALFORMED_NHS_NUMBERS[:3], start=1):
+        fields = lines[row].split("|")
+        fields[position] = value
+        lines[row] = "|".join(fields)
+        planted.append((ae.relative_to(landing).as_posix(), row))
+    ae.write_text("\n".join(lines))
+    incidents = sorted((landing / "ambulance" / "incidents").glob("*.jsonl"))[-1]
+    lines = incidents.read_text().split("\n")
+    lines[0] = re.sub(r'"nhs_number":("[0-9]+"|null)', '"nhs_number":NaN', lines[0])
+    incidents.write_text("\n".join(lines))
+    return [*planted, (incidents.relative_to(landing).as_posix(), 1)]
+
+
 @pytest.fixture(scope="module")
 def deliveries(tmp_path_factory) -> Path:
     from footprint.synth.cli import main as generate
@@ -91,6 +114,7 @@ def deliveries(tmp_path_factory) -> Path:
     landing = tmp_path_factory.mktemp("deliveries") / "landing"
     assert generate([*GENERATE, "--out", str(landing)]) == 0
     _plant_formulae(landing)
+    _plant_malformed_nhs_numbers(landing)
     return landing
 
 
@@ -195,6 +219,20 @@ def _check_after_kill(
     if warehouse.exists():
         problems = accounting_problems(open_copy(warehouse, root / "scratch"))
         assert problems == [], (str(point), problems[:10])
+
+
+def test_malformed_nhs_numbers_are_quarantined_and_the_night_publishes(
+    tmp_path, deliveries, uninterrupted
+):
+    planted = _plant_malformed_nhs_numbers(shutil.copytree(deliveries, tmp_path / "again"))
+    warehouse = open_copy(Path(uninterrupted["env"]["FOOTPRINT_WAREHOUSE"]), tmp_path / "copy")
+    for file_path, row in planted:
+        found = warehouse.execute(
+            "select rule from raw.quarantine where file_path = ? and row_number = ?",
+            [file_path, row],
+        ).fetchall()
+        assert found == [("nhs_number",)], (file_path, row)
+    assert uninterrupted["version"] is not None  # published, first time, with no retry
 
 
 def test_the_same_deliveries_give_bit_identical_marts(tmp_path_factory, deliveries, uninterrupted):

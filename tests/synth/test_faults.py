@@ -25,6 +25,8 @@ ROW_RULES = {
     "malformed_row": {"type", "invalid_json"},
     "wrong_column_count": {"wrong_column_count"},
     "invalid_nhs_number": {"nhs_number"},
+    "malformed_nhs_number": {"nhs_number"},
+    "inexact_value": {"type"},
     "unknown_lsoa": {"unknown_code:lsoa_code"},
     "unknown_practice": {"unknown_code:practice_code"},
     "future_date": {"after_period"},
@@ -122,6 +124,15 @@ def test_file_faults_are_what_the_manifest_says(faulty, clean, manifest):
             assert "/resent/" in row["file"]
             assert content == original.read_bytes()
             assert (faulty / row["file"].replace("/resent/", "/")).read_bytes() == content
+        elif kind == "resent_crlf":
+            assert "/resent/" in row["file"]
+            assert content == b"\xef\xbb\xbf" + original.read_bytes().replace(b"\n", b"\r\n")
+        elif kind == "quoted_export":
+            text = content.decode()
+            assert all(line.startswith('"') and line.endswith('"') for line in text.splitlines())
+            delimiter = contract.format["delimiter"]
+            unquoted = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+            assert unquoted == _rows(original, contract)
         elif kind == "refresh":
             assert path.name.endswith("_v2.csv")
             clean_month = clean / row["file"].replace("_v2.csv", ".csv")
@@ -179,7 +190,8 @@ def test_every_file_not_named_in_the_manifest_is_identical_to_the_fault_free_run
         compared += 1
     clean_files = {p.relative_to(clean).as_posix() for p, _ in delivered_files(clean)}
     faulty_files = {p.relative_to(faulty).as_posix() for p, _ in delivered_files(faulty)}
-    extra = {r["file"] for r in manifest if r["fault"] in ("duplicate_file", "refresh")}
+    copies = ("duplicate_file", "resent_crlf", "refresh")
+    extra = {r["file"] for r in manifest if r["fault"] in copies}
     assert faulty_files == clean_files | extra
     assert compared > 500
 

@@ -13,8 +13,10 @@ import io
 import logging
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import repeat
 from pathlib import Path
 
 from footprint.contracts import Column, Contract
@@ -254,7 +256,11 @@ def read_workbook(contract: Contract, delivery: Delivery, content: bytes) -> Non
     sheet_name = contract.format["sheet"]
     try:
         values_book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        formulas_book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        formulas_book = (
+            load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+            if _has_formulas(content)
+            else None
+        )
     except Exception as err:  # openpyxl raises many kinds for a damaged zip
         delivery.reject(f"the file is not a readable Excel workbook ({type(err).__name__}: {err})")
         return
@@ -264,16 +270,13 @@ def read_workbook(contract: Contract, delivery: Delivery, content: bytes) -> Non
                 f"the workbook has no sheet {sheet_name!r} (it has {values_book.sheetnames})"
             )
             return
-        rows = list(
-            zip(
-                values_book[sheet_name].iter_rows(values_only=True),
-                formulas_book[sheet_name].iter_rows(),
-                strict=True,
-            )
-        )
+        cells = formulas_book[sheet_name].iter_rows() if formulas_book else repeat(())
+        values = values_book[sheet_name].iter_rows(values_only=True)
+        rows = list(zip(values, cells, strict=False))  # repeat(()) never ends
     finally:
         values_book.close()
-        formulas_book.close()
+        if formulas_book:
+            formulas_book.close()
     while rows and not any(v not in (None, "") for v in rows[-1][0]):
         rows.pop()  # trailing blank rows are formatting, not data
     if not rows:
@@ -289,6 +292,17 @@ def read_workbook(contract: Contract, delivery: Delivery, content: bytes) -> Non
             ["" if v is None else _cell_text(v, columns.get(i)) for i, v in enumerate(values)]
         )
         delivery.row_problems.append(_uncalculated_formula(values, cells))
+
+
+def _has_formulas(content: bytes) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an <f> element), read from
+    the file's XML so that a workbook without formulas is parsed once, not twice."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return any(
+            re.search(rb"<(?:\w+:)?f[ >/]", archive.read(name))
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
 
 
 def _uncalculated_formula(values: tuple, cells: tuple) -> Problem | None:

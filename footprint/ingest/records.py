@@ -15,6 +15,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -46,7 +47,7 @@ def needs_csv_reader(content: bytes) -> bool:
 
 
 def has_bare_cr(content: bytes) -> bool:
-    return content.count(b"\r") != content.count(b"\r\n")
+    return b"\r" in content and content.count(b"\r") != content.count(b"\r\n")
 
 
 def text_records(content: bytes, delimiter: str | None, header_lines: int) -> pa.Table:
@@ -128,7 +129,7 @@ def record_table(
         messages = pa.array([p and p.message for p in problems], pa.string())
     return pa.table(
         {
-            "row_number": pa.array(range(1, count + 1), pa.int64()),
+            "row_number": pa.array(np.arange(1, count + 1, dtype=np.int64)),
             "raw_line": raw_lines,
             "fields": pa.nulls(count, FIELDS) if fields is None else pa.array(fields, FIELDS),
             "problem_rule": rules,

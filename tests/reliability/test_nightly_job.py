@@ -85,12 +85,16 @@ def _plant_formulae(landing: Path) -> None:
     target.write_text("\n".join(lines))
 
 
+def _size(path: Path) -> int:
+    return path.stat().st_size
+
+
 MALFORMED_NHS_NUMBERS = ("943-476-5919", "UNKNOWN", "999000001", "NaN")
 
 
 def _plant_malformed_nhs_numbers(landing: Path) -> list[tuple[str, int]]:
     """NHS numbers a sender might write: once, any one of them stopped the night."""
-    ae = sorted((landing / "trust" / "ae_attendances").glob("*.csv"))[-1]
+    ae = max(sorted((landing / "trust" / "ae_attendances").glob("*.csv")), key=_size)
     lines = ae.read_text().split("\n")
     position = lines[0].split("|").index("nhs_number")
     planted = []
@@ -100,7 +104,7 @@ def _plant_malformed_nhs_numbers(landing: Path) -> list[tuple[str, int]]:
         lines[row] = "|".join(fields)
         planted.append((ae.relative_to(landing).as_posix(), row))
     ae.write_text("\n".join(lines))
-    incidents = sorted((landing / "ambulance" / "incidents").glob("*.jsonl"))[-1]
+    incidents = max(sorted((landing / "ambulance" / "incidents").glob("*.jsonl")), key=_size)
     lines = incidents.read_text().split("\n")
     lines[0] = re.sub(r'"nhs_number":("[0-9]+"|null)', '"nhs_number":NaN', lines[0])
     incidents.write_text("\n".join(lines))
@@ -225,13 +229,14 @@ def test_malformed_nhs_numbers_are_quarantined_and_the_night_publishes(
     tmp_path, deliveries, uninterrupted
 ):
     planted = _plant_malformed_nhs_numbers(shutil.copytree(deliveries, tmp_path / "again"))
-    warehouse = open_copy(Path(uninterrupted["env"]["FOOTPRINT_WAREHOUSE"]), tmp_path / "copy")
-    for file_path, row in planted:
-        found = warehouse.execute(
-            "select rule from raw.quarantine where file_path = ? and row_number = ?",
-            [file_path, row],
-        ).fetchall()
-        assert found == [("nhs_number",)], (file_path, row)
+    copy = open_copy(Path(uninterrupted["env"]["FOOTPRINT_WAREHOUSE"]), tmp_path / "copy")
+    with duckdb.connect(str(copy), read_only=True) as warehouse:
+        for file_path, row in planted:
+            found = warehouse.execute(
+                "select rule from raw.quarantine where file_path = ? and row_number = ?",
+                [file_path, row],
+            ).fetchall()
+            assert found == [("nhs_number",)], (file_path, row)
     assert uninterrupted["version"] is not None  # published, first time, with no retry
 
 

@@ -4,8 +4,13 @@ Layout of the published folder (readers only ever open files read-only):
 
     published/footprint.duckdb     the current version (same name every build)
     published/manifest.json        its publish manifest
-    published/current/             -> versions/<build id>/ (Parquet, manifest, report)
+    published/current/             -> versions/<build id>/ (Parquet, CSV, Excel, data
+                                   dictionary, manifest, report)
     published/versions/<build id>/ the last N versions, for rollback
+
+The DuckDB file is written in storage format v1.0.0, which every DuckDB reader since 1.0
+opens (most ODBC and JDBC drivers, BI connectors and R still bundle a 1.x); the files of
+a version are made read-only once complete, as the audit record states their sha256.
 
 A build writes everything into a staging folder first, closes the DuckDB file after a
 CHECKPOINT, then swaps it in with os.replace, so a reader sees the old version or the
@@ -27,11 +32,14 @@ import duckdb
 
 from footprint import sql
 from footprint.paths import PROJECT_ROOT
+from footprint.publish.exports import DICTIONARY_NAME, comment_marts, write_exports
 
 SQL_DIR = Path(__file__).parent / "sql"
 DATABASE_NAME = "footprint.duckdb"
 MANIFEST_NAME = "manifest.json"
 KEEP_VERSIONS = 7
+# the oldest DuckDB storage format that holds everything published: readable by 1.x
+STORAGE_VERSION = "v1.0.0"
 
 
 class PublishError(RuntimeError):
@@ -42,6 +50,8 @@ class PublishError(RuntimeError):
 class Mart:
     schema: str
     name: str
+    description: str = ""
+    columns: tuple[tuple[str, str], ...] = ()  # (name, description) as dbt documents them
 
     @property
     def relation(self) -> str:
@@ -49,10 +59,18 @@ class Mart:
 
 
 def published_marts(dbt_manifest: Path) -> list[Mart]:
-    """Models tagged `published` in dbt's manifest (the sdf marts folder)."""
+    """Models tagged `published` in dbt's manifest, with their dbt documentation."""
     manifest = json.loads(dbt_manifest.read_text())
     marts = [
-        Mart(node["schema"], node["name"])
+        Mart(
+            node["schema"],
+            node["name"],
+            " ".join(node.get("description", "").split()),
+            tuple(
+                (name, " ".join(column.get("description", "").split()))
+                for name, column in node.get("columns", {}).items()
+            ),
+        )
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and "published" in node["config"].get("tags", [])
     ]
@@ -141,7 +159,10 @@ def publish(
         connection = duckdb.connect()
         try:
             connection.execute("attach ? as wh (read_only)", [str(warehouse)])
-            connection.execute("attach ? as published", [str(staging / DATABASE_NAME)])
+            connection.execute(
+                f"attach ? as published (storage_version '{STORAGE_VERSION}')",
+                [str(staging / DATABASE_NAME)],
+            )
             row_counts: dict[str, int] = {}
             for mart in marts:
                 script = sql.render(SQL_DIR, "copy_mart.sql.j2", schema=mart.schema, name=mart.name)
@@ -154,6 +175,8 @@ def publish(
                     sql.render(SQL_DIR, "to_parquet.sql.j2", relation=mart.relation),
                     {"path": str(staging / "parquet" / f"{mart.relation}.parquet")},
                 )
+            comment_marts(connection, marts)
+            exports = write_exports(connection, marts, staging)
             sql.run_script(
                 connection,
                 sql.render(SQL_DIR, "build_info.sql.j2"),
@@ -174,9 +197,11 @@ def publish(
                     "relation": m.relation,
                     "rows": row_counts[m.relation],
                     "parquet": f"parquet/{m.relation}.parquet",
+                    **exports[m.relation],
                 }
                 for m in marts
             ],
+            "data_dictionary": DICTIONARY_NAME,
             "deliveries": deliveries,
             "checks": checks,
             "quality_report": "quality_report.html" if quality_report else None,
@@ -184,6 +209,9 @@ def publish(
         if quality_report:
             shutil.copy2(quality_report, staging / "quality_report.html")
         _write_json(staging / MANIFEST_NAME, manifest)
+        for path in staging.rglob("*"):
+            if path.is_file():
+                path.chmod(0o444)  # the audit record states these bytes
 
         version = published / "versions" / build_id
         version.parent.mkdir(parents=True, exist_ok=True)

@@ -87,6 +87,8 @@ def test_publish_writes_tables_parquet_and_manifest(tmp_path):
             "relation": "sdf.indicator_values",
             "rows": 1000,
             "parquet": "parquet/sdf.indicator_values.parquet",
+            "csv": "csv/sdf.indicator_values.csv",
+            "xlsx": "xlsx/sdf.indicator_values.xlsx",
         }
     ]
     assert on_disk["deliveries"][0]["sha256"] == "ab"

@@ -98,6 +98,11 @@ MART_MODELS = {
     "sdf_profiles": ("sdf", ["published"]),
     "sdf_indicator_catalogue": ("sdf", ["published"]),
     "sdf_population": ("sdf", ["published"]),
+    "sdf_population_monthly": ("sdf", ["published"]),
+    "lookup_sdfs": ("lookups", ["published"]),
+    "lookup_lsoas": ("lookups", ["published"]),
+    "lookup_wards": ("lookups", ["published"]),
+    "lookup_practices": ("lookups", ["published"]),
     "int_reporting_months": ("intermediate", []),
 }
 

@@ -32,6 +32,7 @@ import duckdb
 
 from footprint import sql
 from footprint.paths import PROJECT_ROOT
+from footprint.publish import postgres
 from footprint.publish.exports import DICTIONARY_NAME, comment_marts, write_exports
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -202,6 +203,7 @@ def publish(
                 for m in marts
             ],
             "data_dictionary": DICTIONARY_NAME,
+            "postgres": postgres.configured_url() is not None,
             "deliveries": deliveries,
             "checks": checks,
             "quality_report": "quality_report.html" if quality_report else None,
@@ -213,6 +215,11 @@ def publish(
             if path.is_file():
                 path.chmod(0o444)  # the audit record states these bytes
 
+        postgres_version = None
+        if url := postgres.configured_url():
+            postgres_version = postgres.PostgresVersion(url, staging / DATABASE_NAME, build_id)
+            postgres_version.load()
+
         version = published / "versions" / build_id
         version.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging, version)
@@ -220,6 +227,8 @@ def publish(
         shutil.rmtree(staging, ignore_errors=True)  # e.g. a full disk: free it again
         raise
     _activate(published, version)
+    if postgres_version:
+        postgres_version.swap()
     _prune(published, keep)
     return manifest
 
@@ -257,7 +266,15 @@ def rollback(published: Path, to_build_id: str | None = None) -> str:
         to_build_id = earlier[-1]
     if to_build_id not in kept:
         raise PublishError(f"version {to_build_id!r} is not kept; kept versions: {kept}")
-    _activate(published, published / "versions" / to_build_id)
+    version = published / "versions" / to_build_id
+    postgres_version = None
+    if url := postgres.configured_url():
+        # loaded under a fresh name: the rolled-back build's own may still be in use
+        postgres_version = postgres.PostgresVersion(url, version / DATABASE_NAME, new_build_id())
+        postgres_version.load()
+    _activate(published, version)
+    if postgres_version:
+        postgres_version.swap()
     return to_build_id
 
 

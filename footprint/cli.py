@@ -4,7 +4,7 @@ footprint keygen                 make a local pseudonymisation key (development)
 footprint generate [options]     write synthetic deliveries into landing/
 footprint ingest [--organisation ORG] [--feed FEED]
 footprint sources                regenerate dbt sources from contracts/
-footprint run                    the nightly job (ingest, dbt build, checks, publish)
+footprint run [--verbose]        the nightly job (ingest, dbt build, checks, publish)
 footprint rollback [--to BUILD]  make an earlier published version current again
 footprint profiles [--sdf CODE]  render the SDF profiles from the published marts
 footprint lineage COMMAND        lineage and audit documents (see: footprint lineage -h)
@@ -41,11 +41,32 @@ def _sources(_: argparse.Namespace) -> int:
     return 0
 
 
-def _run(_: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
+    from footprint.notify import RunFailure, notify_failure
+    from footprint.preflight import PreflightError
     from orchestration.run import run_nightly
 
-    outcome = run_nightly()
+    try:
+        outcome = run_nightly(verbose=args.verbose)
+    except PreflightError as error:  # nothing started: say what is missing, nothing else
+        for problem in error.problems:
+            print(f"footprint {args.command}: {problem}", file=sys.stderr)
+        failure = RunFailure(run_id=None, started_by="footprint run", causes=error.problems)
+        for problem in notify_failure(failure):
+            print(f"footprint {args.command}: {problem}", file=sys.stderr)
+        return 1
     print(outcome.summary(), file=sys.stdout if outcome.success else sys.stderr)
+    if not outcome.success:
+        failure = RunFailure(
+            run_id=outcome.run_id,
+            started_by="footprint run",
+            causes=[f"step {step} failed: {cause}" for step, cause in outcome.failed_steps.items()],
+            gate_problems=outcome.gate_problems,
+            quality_report=str(outcome.report),
+            published_build=outcome.published_build,
+        )
+        for problem in notify_failure(failure):
+            print(f"footprint {args.command}: {problem}", file=sys.stderr)
     return 0 if outcome.success else 1
 
 
@@ -88,12 +109,18 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "lineage", help="lineage and audit documents (see: footprint lineage -h)", add_help=False
     )
-    commands.add_parser("run", help="run the nightly job once, now")
+    run = commands.add_parser("run", help="run the nightly job once, now")
     roll = commands.add_parser("rollback", help="make an earlier published version current")
     roll.add_argument("--to", help="build id to restore (default: the one before current)")
     demo = commands.add_parser("demo", help="synthetic data end to end on a local warehouse")
     demo.add_argument("--months", type=int, default=24)
     demo.add_argument("--scale", type=float, default=1.0)
+    for command in (run, demo):
+        command.add_argument(
+            "--verbose",
+            action="store_true",
+            help="show Dagster's log and dbt's output too (or set FOOTPRINT_LOG_LEVEL)",
+        )
 
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["generate"]:
@@ -109,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return lineage(argv[1:])
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if args.command not in ("run", "demo"):  # the nightly job routes its own log (progress.py)
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     handlers = {
         "keygen": _keygen,
         "ingest": _ingest,

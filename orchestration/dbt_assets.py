@@ -5,8 +5,10 @@ written here: a source is the ingestion asset raw/<organisation>__<feed>, a mode
 <schema>/<name> (staging, intermediate, core, sdf ...), grouped by its schema.
 """
 
+import json
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -30,11 +32,6 @@ class FootprintTranslator(DagsterDbtTranslator):
         return dbt_resource_props["schema"]
 
 
-def _failing_rows(event: dg.AssetCheckResult) -> int | None:
-    value = event.metadata.get("dagster_dbt/failed_row_count")
-    return getattr(value, "value", value)
-
-
 @dbt_assets(
     manifest=footprint_dbt.manifest_path,
     project=footprint_dbt,
@@ -45,26 +42,38 @@ def _failing_rows(event: dg.AssetCheckResult) -> int | None:
     ),
 )
 def footprint_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-    """`dbt build`; its tests' outcomes also go to the run's quality report, even when a
-    test or a model fails."""
+    """`dbt build`; every test it ran also goes to the run's quality report, even when a
+    test or a model fails. A failed build fails the step with what dbt said about the
+    nodes that failed, rather than with its exit code."""
     from footprint.quality.build_results import run_quality
-    from footprint.quality.dbt_tests import DbtTest, save_dbt_tests
+    from footprint.quality.dbt_tests import dbt_tests_of_build, save_dbt_tests
 
     started_at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    tests: list[DbtTest] = []
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     try:
-        for event in dbt.cli(["build"], context=context).stream():
-            if isinstance(event, dg.AssetCheckResult):
-                tests.append(
-                    DbtTest(
-                        asset=event.asset_key.to_user_string(),
-                        name=event.check_name,
-                        passed=event.passed,
-                        blocking=event.severity == dg.AssetCheckSeverity.ERROR,
-                        failing_rows=_failing_rows(event),
-                    )
-                )
-            yield event
+        yield from invocation.stream()
     finally:
-        save_dbt_tests(context.run.run_id, tests, started_at)
+        save_dbt_tests(context.run.run_id, dbt_tests_of_build(invocation.target_path), started_at)
         run_quality(context.run.run_id)
+    if not invocation.is_successful():
+        raise dg.Failure(
+            description=build_failure(invocation.target_path),
+            allow_retries=False,  # dbt's failures are not transient
+        )
+
+
+def build_failure(target_dir: Path, shown: int = 5) -> str:
+    """What failed in a dbt build, in dbt's words, from its run_results.json."""
+    path = target_dir / "run_results.json"
+    results = json.loads(path.read_text())["results"] if path.exists() else []
+    failed = [r for r in results if r["status"] in ("error", "fail")]
+    if not failed:
+        return f"dbt build failed before running any node; dbt's log: {target_dir / 'dbt.log'}"
+    lines = [
+        " ".join(r["unique_id"].split(".")[0:3:2])  # e.g. "model int_persons"
+        + ": "
+        + " ".join(str(r.get("message") or r["status"]).split())
+        for r in failed[:shown]
+    ]
+    more = f" (and {len(failed) - shown} more)" if len(failed) > shown else ""
+    return f"dbt build: {len(failed)} node(s) failed{more}: " + "; ".join(lines)

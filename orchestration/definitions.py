@@ -15,6 +15,7 @@ from orchestration.ingestion import (
 )
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.locking import BuildLock
+from orchestration.notifications import notify_on_failure
 from orchestration.publication import publication_asset
 from orchestration.quality_checks import quality_asset_checks
 
@@ -27,8 +28,8 @@ defs = dg.Definitions(
     ],
     jobs=[nightly_job, *organisation_jobs()],
     schedules=[nightly_schedule],
-    asset_checks=[*freshness_checks(), *quality_asset_checks()],
-    sensors=[landing_sensor],
+    asset_checks=[freshness_checks(), *quality_asset_checks()],
+    sensors=[landing_sensor, notify_on_failure],
     resources={"dbt": dbt_resource(), "build_lock": BuildLock()},
     # one writer at a time: every run (the landing sensor's too) in one process, so the
     # build lock is taken once for the whole run

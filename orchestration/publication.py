@@ -11,9 +11,7 @@ import dagster as dg
 from footprint.paths import dbt_manifest_path, published_dir, warehouse_path
 from footprint.publish.publisher import published_marts
 from footprint.quality.specs import EXPECTATIONS_DIR
-
-# Publication reads the warehouse read-only, which fails while another process writes it.
-PUBLISH_RETRY = dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL)
+from orchestration.retries import retry_when_warehouse_busy
 
 
 def publication_asset(
@@ -26,7 +24,6 @@ def publication_asset(
         deps=[dg.AssetKey([m.schema, m.name]) for m in published_marts(dbt_manifest)],
         group_name="publication",
         kinds={"duckdb", "parquet"},
-        retry_policy=PUBLISH_RETRY,
         description="The published marts: a read-only DuckDB file and Parquet copies with "
         "a publish manifest, swapped in atomically; the last versions kept for rollback.",
     )
@@ -45,9 +42,11 @@ def publication_asset(
                 f"Quality report: {gate.report}",
                 allow_retries=False,
             )
-        manifest = publish(
-            warehouse_path(), published_dir(), dbt_manifest, gate.manifest_rows, gate.report
-        )
+        # publication reads the warehouse read-only, which fails while another process writes it
+        with retry_when_warehouse_busy(context):
+            manifest = publish(
+                warehouse_path(), published_dir(), dbt_manifest, gate.manifest_rows, gate.report
+            )
         return dg.MaterializeResult(
             metadata={
                 "build id": manifest["build_id"],

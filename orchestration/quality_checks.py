@@ -27,11 +27,10 @@ from footprint.quality.results import CheckpointResult
 from footprint.quality.runner import asset_key_path, feed_contract
 from footprint.quality.specs import EXPECTATIONS_DIR, CheckpointSpec, load_checkpoints
 from footprint.quality.warehouse import WarehouseError
+from orchestration.retries import retry_when_warehouse_busy
 
 log = logging.getLogger(__name__)
 MAX_ROWS_IN_METADATA = 25
-# A check reads the warehouse read-only, which fails while another process writes it.
-WAREHOUSE_BUSY_RETRY = dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL)
 
 
 def check_name(checkpoint: CheckpointSpec) -> str:
@@ -139,7 +138,6 @@ def checkpoints_check(
         name=name,
         specs=[spec for _, spec in specs.values()],
         can_subset=True,
-        retry_policy=WAREHOUSE_BUSY_RETRY,
     )
     def check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
         from footprint.quality.build_results import run_quality
@@ -147,12 +145,14 @@ def checkpoints_check(
 
         run_id = context.run.run_id
         selected = [specs[key] for key in specs if key in context.selected_asset_check_keys]
-        results = run_checkpoints(
-            [checkpoint.name for checkpoint, _ in selected],
-            run_id,
-            expectations_dir=expectations_dir,
-            dbt_manifest=dbt_manifest,
-        )
+        # a check reads the warehouse read-only, which fails while another process writes it
+        with retry_when_warehouse_busy(context):
+            results = run_checkpoints(
+                [checkpoint.name for checkpoint, _ in selected],
+                run_id,
+                expectations_dir=expectations_dir,
+                dbt_manifest=dbt_manifest,
+            )
         gate = run_quality(run_id, expectations_dir=expectations_dir, dbt_manifest=dbt_manifest)
         for (checkpoint, spec), result in zip(selected, results, strict=True):
             if result.error:

@@ -18,6 +18,7 @@ from footprint.paths import warehouse_path
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 MAX_EXAMPLES = 10
 DBT_TESTS = "dbt_tests"  # the results of dbt's own tests, saved like a checkpoint's
+FRESHNESS = "freshness"  # whether each feed delivered on time, saved like a checkpoint's
 
 
 def quality_dir(warehouse: Path | None = None) -> Path:
@@ -103,7 +104,7 @@ class CheckpointResult:
     checkpoint: str
     description: str
     suite: str
-    kind: str  # delivery | mart | dbt
+    kind: str  # delivery | mart | dbt | freshness
     target: str  # feed or dbt model
     asset_key: list[str]
     has_blocking: bool  # the suite has blocking expectations

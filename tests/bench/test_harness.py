@@ -103,11 +103,11 @@ def test_dagster_steps_are_grouped_into_stages() -> None:
     feed = all_contracts()[0].name
     steps = {
         f"raw__{feed}": 2.0,
-        f"raw__{feed}_delivered_on_time": 0.5,
+        "delivered_on_time": 0.5,
         "footprint_dbt_assets": 30.0,
         "published__footprint": 3.0,
     }
-    assert stage_of(f"raw__{feed}_delivered_on_time") == "checks"
+    assert stage_of("delivered_on_time") == "checks"
     assert stage_seconds(steps) == {
         "ingest": 2.0,
         "checks": 0.5,

@@ -77,3 +77,12 @@ def test_an_organisation_job_runs_only_its_own_feeds_delivery_checkpoints(reposi
     trust = {c.name for c in all_contracts() if c.organisation == "trust"}
     assert checks == trust
     assert "delivery_expectations" in {node.name for node in job.graph.node_defs}
+
+
+def test_no_step_retries_every_error(repository):
+    """Only a warehouse held by another process is worth a retry (orchestration/retries.py):
+    a RetryPolicy would retry every error, hiding the cause for minutes."""
+    for job in repository.get_all_jobs():
+        assert job.op_retry_policy is None, job.name
+        for node in job.graph.node_defs:
+            assert node.retry_policy is None, (job.name, node.name)

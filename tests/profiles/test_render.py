@@ -135,7 +135,7 @@ def test_the_fixture_follows_the_dbt_yaml(published_db):
 
 def test_a_profile_mart_missing_a_row_is_named(published_db, tmp_path):
     copy = tmp_path / "footprint.duckdb"
-    shutil.copy(published_db, copy)
+    shutil.copyfile(published_db, copy)  # a writable copy of a read-only file
     with duckdb.connect(str(copy)) as connection:
         connection.execute(
             "delete from sdf.sdf_profiles "

@@ -53,7 +53,9 @@ def start_run(env: dict[str, str], log: Path) -> subprocess.Popen:
     test, so a kill lands within a few lines of the point the test saw."""
     process = subprocess.Popen(
         [FOOTPRINT, "run"],
-        env={**env, "PYTHONUNBUFFERED": "1"},
+        # the kill points are markers in Dagster's log and dbt's output, which the job
+        # shows on the console only when asked to (by default they go to its log file)
+        env={**env, "PYTHONUNBUFFERED": "1", "FOOTPRINT_LOG_LEVEL": "debug"},
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

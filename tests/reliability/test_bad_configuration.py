@@ -159,6 +159,70 @@ def test_an_unreadable_part_of_landing_is_an_error_naming_it(tmp_path, what, cle
     assert _manifest_rows(tmp_path / "warehouse" / "footprint.duckdb") == clean_manifest
 
 
+# --- what `footprint run` needs before it starts ------------------------------------
+
+
+def _run_refused(env: dict[str, str], root: Path, prefix: list[str] | None = None) -> str:
+    """`footprint run` that must stop before Dagster or dbt start: exit 1, one line."""
+    command = [*(prefix or []), sys.executable, "-m", "footprint.cli", "run"]
+    result = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("footprint run: ")
+    assert not (root / "dagster_home").exists()  # Dagster never started
+    assert not (root / "warehouse" / "footprint.duckdb").exists()
+    return lines[0]
+
+
+def test_run_without_a_key_says_how_to_make_one(tmp_path):
+    make_landing(tmp_path / "landing", faults="none")
+    line = _run_refused(footprint_env(tmp_path, key_hex=None), tmp_path)
+    assert "No pseudonymisation key" in line
+    assert "`footprint keygen`" in line
+    assert str(tmp_path / "no-key-file") in line
+
+
+def test_run_with_an_unusable_key_names_it_without_echoing_it(tmp_path):
+    make_landing(tmp_path / "landing", faults="none")
+    line = _run_refused(footprint_env(tmp_path, key_hex="ab" * 8), tmp_path)
+    assert "it must be at least 32 bytes" in line
+    assert "ab" * 8 not in line
+
+
+def test_run_without_a_landing_folder_names_the_setting(tmp_path):
+    line = _run_refused(footprint_env(tmp_path, key_hex=KEY_HEX), tmp_path)
+    assert f"The landing folder {tmp_path / 'landing'} does not exist" in line
+    assert "FOOTPRINT_LANDING" in line
+
+
+def test_run_with_a_published_folder_that_cannot_be_made_names_the_setting(tmp_path):
+    make_landing(tmp_path / "landing", faults="none")
+    (tmp_path / "published").write_text("a file where the folder should be\n")
+    env = footprint_env(tmp_path, key_hex=KEY_HEX)
+    line = _run_refused(env, tmp_path)
+    assert f"{tmp_path / 'published'} is a file, not a folder" in line
+    assert "FOOTPRINT_PUBLISHED" in line
+
+
+@pytest.mark.parametrize(
+    ("folder", "setting"), [("landing", "LANDING"), ("warehouse", "WAREHOUSE")]
+)
+def test_run_with_a_folder_it_may_not_use_names_it(tmp_path, folder, setting):
+    prefix = _without_file_permission_override()
+    make_landing(tmp_path / "landing", faults="none")
+    (tmp_path / "warehouse").mkdir()
+    (tmp_path / folder).chmod(0)
+    try:
+        line = _run_refused(footprint_env(tmp_path, key_hex=KEY_HEX), tmp_path, prefix)
+    finally:
+        (tmp_path / folder).chmod(stat.S_IRWXU)
+    verb = "read" if folder == "landing" else "write"
+    assert f"Cannot {verb} the {folder} folder {tmp_path / folder}" in line
+    assert f"FOOTPRINT_{setting}" in line
+
+
 # --- a seed with a bad row ---------------------------------------------------------
 
 

@@ -248,6 +248,24 @@ def test_the_same_deliveries_give_bit_identical_marts(tmp_path_factory, deliveri
     assert again["version"]["marts"] == uninterrupted["version"]["marts"]
 
 
+def test_the_report_and_audit_record_hold_every_dbt_test_and_freshness(uninterrupted):
+    """Tests of sources and singular tests (tests/dbt/) as well as the tests of models,
+    and each feed's freshness; and the run said where its full log is."""
+    current = uninterrupted["root"] / "published" / "current"
+    record = json.loads((current / "audit" / "audit_record.json").read_text())
+    checks = {(c["checkpoint"], c["expectation"]) for c in record["quality_checks"]}
+    report = (current / "quality_report.html").read_text()
+    singular = {p.stem for p in (PROJECT_ROOT / "tests" / "dbt").rglob("*.sql")}
+    for name in singular | {"trust__ae_attendances delivered on time"}:
+        assert name in report
+    assert {name for kind, name in checks if kind == "dbt_tests"} >= singular
+    assert any(kind == "dbt_tests" and name.startswith("source_") for kind, name in checks)
+    assert ("freshness", "trust__ae_attendances delivered on time") in checks
+    log = uninterrupted["log"].read_text()
+    assert "full log in" in log and "dbt build: done" in log
+    assert "Started execution of step" not in log  # quiet by default
+
+
 # --- what the uninterrupted run published ----------------------------------------------
 
 DESCRIPTORS = {  # whole numbers in published marts that are not counts of people or events

@@ -103,6 +103,7 @@ MART_MODELS = {
     "lookup_lsoas": ("lookups", ["published"]),
     "lookup_wards": ("lookups", ["published"]),
     "lookup_practices": ("lookups", ["published"]),
+    "lookup_pcns": ("lookups", ["published"]),
     "int_reporting_months": ("intermediate", []),
 }
 

@@ -20,6 +20,7 @@ from itertools import repeat
 from pathlib import Path
 
 from footprint.contracts import Column, Contract
+from footprint.ingest.records import BOM as BOM_BYTES
 from footprint.ingest.records import Problem, csv_header
 
 BOM = "\ufeff"
@@ -174,7 +175,7 @@ def content_fingerprint(contract: Contract, content: bytes) -> str:
     normalised away: a re-export of the same rows is recognised as the same delivery."""
     if contract.kind == "xlsx":
         return hashlib.sha256(content).hexdigest()
-    return hashlib.sha256(content.removeprefix(BOM.encode()).replace(b"\r\n", b"\n")).hexdigest()
+    return hashlib.sha256(content.removeprefix(BOM_BYTES).replace(b"\r\n", b"\n")).hexdigest()
 
 
 def check_text_file(contract: Contract, delivery: Delivery, content: bytes) -> None:

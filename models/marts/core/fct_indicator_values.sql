@@ -60,18 +60,6 @@ age_bands as (
 
 ),
 
-sdfs as (
-
-    select * from {{ ref('sdfs') }}
-
-),
-
-borough as (
-
-    select * from {{ ref('borough') }}
-
-),
-
 reporting_months as (
 
     select * from {{ ref('int_reporting_months') }}
@@ -195,9 +183,7 @@ latest_periods as (
 
 areas as (
 
-    select sdf_code as area_code, sdf_name as area_name, sdf_order as area_order from sdfs
-    union all
-    select borough_code as area_code, borough_name as area_name, 0 as area_order from borough
+    select * from {{ ref('int_report_areas') }}
 
 ),
 

@@ -9,12 +9,6 @@ with registered_population as (
 
 ),
 
-sdfs as (
-
-    select * from {{ ref('dim_sdfs') }}
-
-),
-
 age_bands as (
 
     select * from {{ ref('dim_age_bands') }}
@@ -44,19 +38,7 @@ residents as (
 
 areas as (
 
-    select
-        'sdf' as area_type,
-        sdf_code as area_code,
-        sdf_name as area_name
-    from sdfs
-
-    union all
-
-    select distinct
-        'borough' as area_type,
-        borough_code as area_code,
-        borough_name as area_name
-    from sdfs
+    select * from {{ ref('int_report_areas') }}
 
 ),
 

@@ -7,12 +7,6 @@ with registered_population as (
 
 ),
 
-sdfs as (
-
-    select * from {{ ref('dim_sdfs') }}
-
-),
-
 months as (
 
     select distinct registration_month_start_date as month_start_date
@@ -22,19 +16,7 @@ months as (
 
 areas as (
 
-    select
-        'sdf' as area_type,
-        sdf_code as area_code,
-        sdf_name as area_name
-    from sdfs
-
-    union all
-
-    select distinct
-        'borough' as area_type,
-        borough_code as area_code,
-        borough_name as area_name
-    from sdfs
+    select * from {{ ref('int_report_areas') }}
 
 ),
 

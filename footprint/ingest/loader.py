@@ -158,7 +158,6 @@ def _layouts(contract: Contract, deliveries: list[Delivery]) -> pa.Table:
     """One row per delivery: where each contract column sits in that file's header."""
     columns: dict[str, list] = {
         "delivery_id": [d.delivery_id for d in deliveries],
-        "filename": [str(d.path) for d in deliveries],
         "file_path": [d.relative_path for d in deliveries],
         "period_end": [d.period_end for d in deliveries],
         "n_header": [len(d.header) for d in deliveries],

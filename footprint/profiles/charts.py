@@ -591,7 +591,10 @@ class FunnelPoint:
 
 
 def funnel_position_words(position: str | None) -> str:
-    return FUNNEL_POSITION_WORDS.get(position or "", "not placed (suppressed or no value)")
+    return FUNNEL_POSITION_WORDS.get(
+        position or "",
+        "not placed: the funnel is left blank where any SDF's count is suppressed",
+    )
 
 
 def _funnel_look(position: str | None) -> Look:
@@ -611,6 +614,15 @@ def funnel_chart(indicator: Indicator, points: Sequence[FunnelPoint], focus_code
     )
     adjusted = any(p.is_overdispersion_adjusted for p in placed)
     suffix = " (adjusted)" if adjusted else ""
+    # SDFs of one size (a per-day rate) would make each limit a single point: a short level
+    # line shows it instead
+    spread = {p.funnel_denominator for p in placed}
+    if len(spread) == 1:
+        (size,) = spread
+        placed = [placed[0], placed[0]]
+        line_x = [0.99 * (size or 0), 1.01 * (size or 0)]
+    else:
+        line_x = [p.funnel_denominator for p in placed]
     for label, colour, dash, lower, upper in (
         ("99.8% limits", LIMIT_998, "solid", "lower_limit_998", "upper_limit_998"),
         ("95% limits", LIMIT_95, "dash", "lower_limit_95", "upper_limit_95"),
@@ -618,7 +630,7 @@ def funnel_chart(indicator: Indicator, points: Sequence[FunnelPoint], focus_code
         for side, limit in (("lower", lower), ("upper", upper)):
             figure.add_trace(
                 go.Scatter(
-                    x=[p.funnel_denominator for p in placed],
+                    x=line_x,
                     y=[getattr(p, limit) for p in placed],
                     mode="lines",
                     name=label + suffix,
@@ -632,9 +644,12 @@ def funnel_chart(indicator: Indicator, points: Sequence[FunnelPoint], focus_code
     borough = next((p.borough_value for p in points if p.borough_value is not None), None)
     xs = [p.funnel_denominator for p in points if p.funnel_denominator is not None]
     if borough is not None and xs:
+        low, high = min(xs), max(xs)
+        if low == high:
+            low, high = 0.99 * low, 1.01 * high
         figure.add_trace(
             go.Scatter(
-                x=[min(xs), max(xs)],
+                x=[low, high],
                 y=[borough, borough],
                 mode="lines",
                 name=f"borough {number(borough, decimals)}",

@@ -132,13 +132,13 @@ def shortlist_rows(
                 "funnel_position": position,
                 "trend_judgement": "worsening" if worsening else "no_significant_change",
                 "shortlist_reason": reason,
-                "_outlier": outlier,
+                "_order": (not outlier, not worsening),
             }
         )
     rows = []
     for items in listed.values():
-        items.sort(key=lambda r: (not r["_outlier"], r["display_order"]))
+        items.sort(key=lambda r: (r["_order"], r["display_order"]))
         for rank, item in enumerate(items, start=1):
-            item.pop("_outlier")
+            item.pop("_order")
             rows.append(item | {"shortlist_rank": rank})
     return rows

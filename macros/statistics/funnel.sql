@@ -127,10 +127,12 @@
                 funnel_units.{{ column }},
                 {%- endfor %}
                 count(*) as n_units,
-                sum(power(least(greatest(funnel_units.funnel_z, funnel_bounds.lower_z), funnel_bounds.upper_z), 2))
-                    / count(*) as phi,
-                sum(funnel_units.funnel_w) as sum_w,
-                sum(power(funnel_units.funnel_w, 2)) as sum_w_squared
+                -- exact sums: the same last bits on every run, whatever order threads add in
+                {{ footprint.statistics_exact_sum(
+                    'power(least(greatest(funnel_units.funnel_z, funnel_bounds.lower_z), funnel_bounds.upper_z), 2)'
+                ) }} / count(*) as phi,
+                {{ footprint.statistics_exact_sum('funnel_units.funnel_w') }} as sum_w,
+                {{ footprint.statistics_exact_sum('power(funnel_units.funnel_w, 2)') }} as sum_w_squared
             from (
                 select
                     {%- for column in partition_columns %}

@@ -689,11 +689,14 @@ def funnel_chart(indicator: Indicator, points: Sequence[FunnelPoint], focus_code
             )
     width, height = FUNNEL_SIZE
     _layout(figure, width, height, margin={"l": 56, "r": 10, "t": 8, "b": 96})
+    # a DSR sits at the population that gives its value at its events
+    x_title = (
+        "population (standardised equivalent)"
+        if indicator.method == "dsr"
+        else "people or events counted"
+    )
     figure.update_xaxes(
-        tickformat=",",
-        nticks=5,
-        ticks="outside",
-        title={"text": "people or events counted", "font": {"size": 10}},
+        tickformat=",", nticks=5, ticks="outside", title={"text": x_title, "font": {"size": 10}}
     )
     figure.update_yaxes(tickformat=",", nticks=5, ticks="outside")
     return figure

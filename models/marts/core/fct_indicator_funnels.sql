@@ -5,7 +5,8 @@
     as observed over expected events (the SDF's denominator at the borough rate) on the
     square-root scale; a DSR as a rate of its events over the population that gives
     its value (events x multiplier / DSR), so its point sits on its own funnel. Count
-    indicators have no denominator to compare on and get no funnel. phi and tau2 are
+    indicators and counts per day (each SDF's count is part of the borough total) have
+    no rate to compare and get no funnel. phi and tau2 are
     estimated from the SDFs of each indicator and period (k = 7 in the reference
     borough: a rough estimate, as docs/indicators.md explains); the 95% and 99.8%
     limits at each SDF's denominator are widened by tau2 when tau2 > 0. Unsuppressed:
@@ -58,6 +59,9 @@ sdf_values as (
         and indicator_values.period_type = catalogue.headline_period_type
     where indicator_values.area_type = 'sdf'
         and indicator_values.method in ('proportion', 'crude_rate', 'dsr')
+        -- a count per day: an SDF's count is part of the borough's, whose value is its
+        -- total per day, so there is no borough rate to hold the SDFs against
+        and catalogue.denominator_source <> 'days'
         and indicator_values.has_sufficient_data
 
 ),

@@ -1,7 +1,8 @@
 """The profiles' charts, drawn with plotly and embedded as HTML fragments.
 
-Each page inlines plotly.js once (in its <head>, see templates/base.html.j2); each chart
-here is only a <div> and the call that draws it, with no network access. Charts show
+Each page loads plotly.js once, from the file beside it (see render.plotly_asset and
+templates/base.html.j2); each chart here is only a <div> and the call that draws it,
+with no network access. Charts show
 published values only: where they need a position (the spine chart's scale), it is
 geometry for the picture, never a new statistic. Colours always come with a marker
 shape and a legend or hover text in words.

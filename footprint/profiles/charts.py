@@ -574,3 +574,177 @@ def period_axis_label(period_type: str) -> str:
     return {"month": "single months", "rolling_12_months": "rolling 12 months"}.get(
         period_type, period_type.replace("_", " ")
     )
+
+
+# --- funnel plots (SDFs against the borough, overdispersion-adjusted limits) ------------
+
+FUNNEL_SIZE = (360, 290)
+LIMIT_95 = "#6f86b8"
+LIMIT_998 = "#1f3b73"
+FUNNEL_POSITION_WORDS = {
+    "within": "within the limits",
+    "better_95": "better than the borough, beyond the 95% limits",
+    "worse_95": "worse than the borough, beyond the 95% limits",
+    "better_998": "better than the borough, beyond the 99.8% limits (an outlier)",
+    "worse_998": "worse than the borough, beyond the 99.8% limits (an outlier)",
+    "higher_95": "higher than the borough, beyond the 95% limits",
+    "lower_95": "lower than the borough, beyond the 95% limits",
+    "higher_998": "higher than the borough, beyond the 99.8% limits (an outlier)",
+    "lower_998": "lower than the borough, beyond the 99.8% limits (an outlier)",
+}
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    """One SDF in the funnel of one indicator (a row of sdf.sdf_indicator_funnels)."""
+
+    indicator_id: str
+    area_code: str
+    area_name: str
+    is_suppressed: bool
+    funnel_denominator: int | None
+    value: float | None
+    borough_value: float | None
+    n_units: int
+    phi: float | None
+    is_overdispersion_adjusted: bool | None
+    lower_limit_95: float | None
+    upper_limit_95: float | None
+    lower_limit_998: float | None
+    upper_limit_998: float | None
+    funnel_position: str | None
+    is_outlier: bool | None
+
+
+def funnel_position_words(position: str | None) -> str:
+    return FUNNEL_POSITION_WORDS.get(
+        position or "",
+        "not placed: the funnel is left blank where any SDF's count is suppressed",
+    )
+
+
+def _funnel_look(position: str | None) -> Look:
+    """The highlighted SDF's marker: worse or better beyond a limit, else similar."""
+    reading = (position or "not_compared").split("_")[0]
+    return look("similar" if reading == "within" else reading)
+
+
+def funnel_chart(indicator: Indicator, points: Sequence[FunnelPoint], focus_code: str) -> go.Figure:
+    """The SDFs' values against their denominators, the borough line and the 95% and
+    99.8% limits drawn through each SDF's published limits; the focus SDF highlighted."""
+    figure = go.Figure()
+    decimals = indicator.decimal_places
+    placed = sorted(
+        (p for p in points if p.funnel_denominator is not None and p.lower_limit_998 is not None),
+        key=lambda p: p.funnel_denominator or 0,
+    )
+    adjusted = any(p.is_overdispersion_adjusted for p in placed)
+    suffix = " (adjusted)" if adjusted else ""
+    # SDFs of one size (a per-day rate) would make each limit a single point: a short level
+    # line shows it instead
+    spread = {p.funnel_denominator for p in placed}
+    if len(spread) == 1:
+        (size,) = spread
+        placed = [placed[0], placed[0]]
+        line_x = [0.99 * (size or 0), 1.01 * (size or 0)]
+    else:
+        line_x = [p.funnel_denominator for p in placed]
+    for label, colour, dash, lower, upper in (
+        ("99.8% limits", LIMIT_998, "solid", "lower_limit_998", "upper_limit_998"),
+        ("95% limits", LIMIT_95, "dash", "lower_limit_95", "upper_limit_95"),
+    ):
+        for side, limit in (("lower", lower), ("upper", upper)):
+            figure.add_trace(
+                go.Scatter(
+                    x=line_x,
+                    y=[getattr(p, limit) for p in placed],
+                    mode="lines",
+                    name=label + suffix,
+                    legendgroup=label,
+                    showlegend=side == "upper",
+                    line={"color": colour, "width": 1.5, "dash": dash, "shape": "spline"},
+                    hovertemplate=f"{label} ({side}) at %{{x:,}}: %{{y:,.{decimals}f}}"
+                    "<extra></extra>",
+                )
+            )
+    borough = next((p.borough_value for p in points if p.borough_value is not None), None)
+    xs = [p.funnel_denominator for p in points if p.funnel_denominator is not None]
+    if borough is not None and xs:
+        low, high = min(xs), max(xs)
+        if low == high:
+            low, high = 0.99 * low, 1.01 * high
+        figure.add_trace(
+            go.Scatter(
+                x=[low, high],
+                y=[borough, borough],
+                mode="lines",
+                name=f"borough {number(borough, decimals)}",
+                line={"color": BOROUGH, "width": 1.5},
+                hovertemplate=f"borough: {number(borough, decimals)}<extra></extra>",
+            )
+        )
+    shown = [p for p in points if p.value is not None and p.funnel_denominator is not None]
+    others = [p for p in shown if p.area_code != focus_code]
+    if others:
+        figure.add_trace(
+            _markers(
+                [p.funnel_denominator for p in others],
+                [p.value for p in others],
+                "other SDFs",
+                {"color": MUTED, "size": 8, "line": {"color": "#555555", "width": 1}},
+                [
+                    f"{p.area_name}: {number(p.value, decimals)}, "
+                    f"{funnel_position_words(p.funnel_position)}"
+                    for p in others
+                ],
+            )
+        )
+    for p in shown:
+        if p.area_code == focus_code:
+            figure.add_trace(
+                _markers(
+                    [p.funnel_denominator],
+                    [p.value],
+                    p.area_name,
+                    _shape(_funnel_look(p.funnel_position), 14),
+                    [
+                        f"{p.area_name}: {number(p.value, decimals)}, "
+                        f"{funnel_position_words(p.funnel_position)}"
+                    ],
+                )
+            )
+    width, height = FUNNEL_SIZE
+    _layout(figure, width, height, margin={"l": 56, "r": 10, "t": 8, "b": 96})
+    # a DSR sits at the population that gives its value at its events
+    x_title = (
+        "population (standardised equivalent)"
+        if indicator.method == "dsr"
+        else "people or events counted"
+    )
+    figure.update_xaxes(
+        tickformat=",", nticks=5, ticks="outside", title={"text": x_title, "font": {"size": 10}}
+    )
+    figure.update_yaxes(tickformat=",", nticks=5, ticks="outside")
+    return figure
+
+
+def funnel_description(
+    indicator: Indicator, points: Sequence[FunnelPoint], area_name: str, focus_code: str
+) -> str:
+    """The funnel plot in words: its text alternative."""
+    decimals = indicator.decimal_places
+    borough = next((p.borough_value for p in points if p.borough_value is not None), None)
+    adjusted = any(p.is_overdispersion_adjusted for p in points)
+    focus = next((p for p in points if p.area_code == focus_code), None)
+    where = (
+        f" {area_name}: {number(focus.value, decimals)}, "
+        f"{funnel_position_words(focus.funnel_position)}."
+        if focus is not None and focus.value is not None
+        else f" {area_name} is not placed (suppressed or no value)."
+    )
+    return (
+        f"Funnel plot of {indicator.indicator_name}: the {len(points)} SDFs' values against "
+        f"their denominators, the borough value {number(borough, decimals)} and the 95% and "
+        f"99.8% control limits"
+        f"{', widened for the usual variation between SDFs' if adjusted else ''}.{where}"
+    )

@@ -26,6 +26,7 @@ from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from footprint.paths import published_dir
 from footprint.profiles import charts, formatting, pages
+from footprint.profiles.funnels import PublishedFunnels, funnel_section, read_funnels
 from footprint.profiles.marts import ProfileDataError, PublishedProfiles, read_published
 from footprint.publish.publisher import DATABASE_NAME
 
@@ -80,13 +81,15 @@ def _layout(landscape: bool, page_width: int) -> dict[str, Any]:
         "trend_width": charts.TREND_SIZE[0],
         "comparison_width": charts.COMPARISON_SIZE[0],
         "age_width": charts.AGE_SIZE[0],
+        "funnel_width": charts.FUNNEL_SIZE[0],
     }
 
 
-def render_sdf(published: PublishedProfiles, sdf_code: str) -> str:
+def render_sdf(published: PublishedProfiles, funnels: PublishedFunnels, sdf_code: str) -> str:
     template = environment().get_template("sdf_profile.html.j2")
     return template.render(
         page=pages.sdf_page(published, sdf_code),
+        funnels=funnel_section(published, funnels, published.sdf(sdf_code)),
         publication=published.publication,
         plotly_src=plotly_asset(),
         **_layout(landscape=False, page_width=PROFILE_WIDTH),
@@ -128,6 +131,7 @@ def render_profiles(
     overview) from the published DuckDB file into `out_dir`, with the plotly.js they
     load; returns the pages written."""
     published = read_published(Path(published_db))
+    funnels = read_funnels(Path(published_db))
     codes = [a.code for a in published.sdfs] if sdf_codes is None else list(sdf_codes)
     for code in codes:
         published.sdf(code)  # an unknown code fails before anything is written
@@ -136,7 +140,7 @@ def render_profiles(
     written: list[Path] = []
     for code in codes:
         path = out_dir / profile_name(code)
-        write_atomically(path, render_sdf(published, code))
+        write_atomically(path, render_sdf(published, funnels, code))
         written.append(path)
     if sdf_codes is None:
         path = out_dir / OVERVIEW_NAME

@@ -88,6 +88,7 @@
     {%- set listed = [
         'int_indicator__ae_attendances_75_plus',
         'int_indicator__ambulance_incidents_per_day',
+        'int_indicator__ambulance_incidents_per_1000_residents',
         'int_indicator__ambulance_conveyance_rate',
         'int_indicator__delayed_discharge_days_per_100k_adults',
         'int_indicator__reablement_at_home_91_days',

@@ -22,6 +22,7 @@ import yaml
 
 from footprint.paths import PROJECT_ROOT
 from footprint.publish.publisher import publish
+from tests.profiles.funnel_fixture import funnel_rows, shortlist_rows
 
 SDF_MODELS_DIR = PROJECT_ROOT / "models" / "marts" / "sdf"
 BOROUGH = ("E09999999", "Testborough")
@@ -423,11 +424,16 @@ def build_published(root: Path) -> Path:
     """Build a warehouse with the published marts and publish it; returns the folder."""
     columns = mart_columns()
     values = _value_rows()
+    profiles = _profile_rows(values)
+    funnels = funnel_rows(values, CATALOGUE)
+    trends = {(p["area_code"], p["indicator_id"]): p["trend_judgement"] for p in profiles}
     content = {
         "sdf_indicator_catalogue": CATALOGUE,
         "sdf_indicator_values": values,
-        "sdf_profiles": _profile_rows(values),
+        "sdf_profiles": profiles,
         "sdf_population": _population_rows(),
+        "sdf_indicator_funnels": funnels,
+        "sdf_deep_dive_shortlist": shortlist_rows(funnels, CATALOGUE, trends),
     }
     missing = set(content) - set(columns)
     if missing:

@@ -167,6 +167,14 @@ def mismatches(element: dict[str, Any], published: Published) -> list[str]:
     elif field == "trend_judgement":
         expect(element["raw"] == (value or ""), "trend differs from the mart")
         expect(bool(text), "trend not said in words")
+    elif field == "sdfs_worse":
+        worse = [
+            code
+            for code in published.sdfs
+            if published.headlines[(code, indicator)]["comparison_with_borough"] == "worse"
+        ]
+        expect(set(element["raw"].split()) == set(worse), "SDFs worse than the borough differ")
+        expect(all(published.sdfs[code] in text for code in worse), "an SDF worse is not named")
     elif field in {"numerator", "denominator"}:
         expect(element["raw"] == raw(value), "count differs from the mart")
         expect(text == (shown(value) if value is not None else SUPPRESSED_WORDS), "count shown")

@@ -242,12 +242,17 @@ def month_of(values: pd.Series) -> pd.Series:
 
 
 def with_rolling_and_borough(
-    run: SyntheticRun, monthly: pd.DataFrame, denominator_rule: str, lag_months: int = 0
+    run: SyntheticRun,
+    monthly: pd.DataFrame,
+    denominator_rule: str,
+    lag_months: int = 0,
+    borough_denominator: str = "sum",
 ) -> pd.DataFrame:
     """Monthly SDF rows -> SDF and borough rows, monthly and rolling 12 months (every
     window of 12 reporting months: numerators summed; denominators summed or, for a
     population, the mean of the 12 monthly counts), within the indicator's window (report
-    month minus lag_months). Keeps age_band when present. `denominator_exact` holds the
+    month minus lag_months). The borough's denominator is the SDFs' summed, or for days
+    ("same") the one every SDF has. Keeps age_band when present. `denominator_exact` holds the
     denominator as an exact fraction (a mean of 12 whole counts is a number of twelfths),
     for rules such as disclosure rounding that must not depend on floating point."""
     bands = ["age_band"] if "age_band" in monthly.columns else []
@@ -279,8 +284,11 @@ def with_rolling_and_borough(
         sdf_rows.groupby(["period_type", "period_month", *bands], as_index=False)
         .agg(
             numerator=("numerator", "sum"),
-            denominator=("denominator", "sum"),
-            denominator_exact=("denominator_exact", exact_sum),
+            denominator=("denominator", "sum" if borough_denominator == "sum" else "first"),
+            denominator_exact=(
+                "denominator_exact",
+                exact_sum if borough_denominator == "sum" else "first",
+            ),
         )
         .assign(area_code=run.borough_code)
     )
@@ -384,8 +392,19 @@ def ambulance_incidents_per_day(run: SyntheticRun) -> pd.DataFrame:
     days = pd.DataFrame({"period_month": run.months, "denominator": run.months.days_in_month})
     days = days.merge(pd.DataFrame({"sdf_code": run.sdf_codes}), how="cross")
     monthly = run.monthly(numerator, days)
-    rows = with_rolling_and_borough(run, monthly, "sum")
+    rows = with_rolling_and_borough(run, monthly, "sum", borough_denominator="same")
     return crude_values(rows, "crude_rate", 1)
+
+
+def ambulance_incidents_per_1000_residents(run: SyntheticRun) -> pd.DataFrame:
+    """Ambulance incidents by SDF of the incident's LSOA per 1,000 residents of all ages
+    (mean of the monthly counts over 12 months)."""
+    numerator = (
+        _incidents_by_month(run).groupby(["sdf_code", "period_month"]).size().rename("numerator")
+    ).reset_index()
+    monthly = run.monthly(numerator, run.resident_counts())
+    rows = with_rolling_and_borough(run, monthly, "mean")
+    return crude_values(rows, "crude_rate", 1000)
 
 
 def reablement_at_home_91_days(run: SyntheticRun, lag_months: int) -> pd.DataFrame:

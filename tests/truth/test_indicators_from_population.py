@@ -1,9 +1,10 @@
 """Issue 4: indicators recomputed independently of the warehouse agree with the marts.
 
 A small synthetic run without faults is built once for the module (generate, ingest,
-`dbt build`). Seven indicators of the three organisations that send activity (the
+`dbt build`). Eight indicators of the three organisations that send activity (the
 trust's A&E; its inpatient spells by residence (a DSR), by registration and linked
-person by person into readmissions; the ambulance service's incidents; the council's
+person by person into readmissions; the ambulance service's incidents, per day and per
+1,000 residents; the council's
 reablement episodes) are recomputed in pandas from the
 generator's own output (tests/truth/population_truth.py: the population parquet for the
 GP-register denominators and for each person's age, residence and practice on the day
@@ -40,6 +41,7 @@ CATALOGUE = pd.read_csv(SEEDS_DIR / "indicator_catalogue.csv").set_index("indica
 RECOMPUTED: dict[str, Callable[[truth.SyntheticRun], pd.DataFrame]] = {
     "ae_attendances_75_plus": truth.ae_attendances_75_plus,
     "ambulance_incidents_per_day": truth.ambulance_incidents_per_day,
+    "ambulance_incidents_per_1000_residents": truth.ambulance_incidents_per_1000_residents,
     "ambulance_conveyance_rate": truth.ambulance_conveyance_rate,
     "reablement_at_home_91_days": lambda run: truth.reablement_at_home_91_days(
         run, lag_months=int(CATALOGUE.loc["reablement_at_home_91_days", "lag_months"])

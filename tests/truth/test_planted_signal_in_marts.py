@@ -42,7 +42,7 @@ MONTHS = 24  # the trend spans 24 months: five rolling 12-month values 3 months 
 # levers by behaviour; 'ae_attendances' multiplies A&E use at all ages, the over-75s
 # included)
 LEVER_INDICATOR = {
-    "ambulance_incidents": "ambulance_incidents_per_day",
+    "ambulance_incidents": "ambulance_incidents_per_1000_residents",
     "conveyance": "ambulance_conveyance_rate",
     "ae_attendances": "ae_attendances_75_plus",
     "ae_attendances_75plus": "ae_attendances_75_plus",
@@ -60,6 +60,8 @@ LEVER_INDICATOR = {
 # delays and readmissions that follow); A&E use of the over-75s: their ambulance calls
 # and admissions; readmissions and admissions from care homes: admissions and what
 # follows; reablement: its outcomes place people in care homes or back in hospital.
+# the ambulance incidents per day (the borough total, not compared) and per 1,000
+AMBULANCE_DEMAND = {"ambulance_incidents_per_day", "ambulance_incidents_per_1000_residents"}
 ADMISSIONS_AND_AFTER = {
     "emergency_admissions_dsr",
     "care_home_emergency_admissions",
@@ -70,18 +72,15 @@ KNOCK_ON = {
     "ambulance_incidents": {"ambulance_conveyance_rate", "ae_attendances_75_plus"}
     | ADMISSIONS_AND_AFTER,
     "conveyance": {"ae_attendances_75_plus", *ADMISSIONS_AND_AFTER},
-    "ae_attendances": {"ambulance_incidents_per_day", "ae_high_intensity_users"}
-    | ADMISSIONS_AND_AFTER,
-    "ae_attendances_75plus": {"ambulance_incidents_per_day", "ae_high_intensity_users"}
-    | ADMISSIONS_AND_AFTER,
+    "ae_attendances": {*AMBULANCE_DEMAND, "ae_high_intensity_users"} | ADMISSIONS_AND_AFTER,
+    "ae_attendances_75plus": {*AMBULANCE_DEMAND, "ae_high_intensity_users"} | ADMISSIONS_AND_AFTER,
     "emergency_admissions": ADMISSIONS_AND_AFTER,
     "readmission": ADMISSIONS_AND_AFTER,
-    "care_home_admissions": {"ae_attendances_75_plus", "ambulance_incidents_per_day"}
-    | ADMISSIONS_AND_AFTER,
+    "care_home_admissions": {"ae_attendances_75_plus", *AMBULANCE_DEMAND} | ADMISSIONS_AND_AFTER,
     "long_term_care": {
         "care_home_emergency_admissions",
         "ae_attendances_75_plus",
-        "ambulance_incidents_per_day",
+        *AMBULANCE_DEMAND,
         "emergency_admissions_dsr",
     },
     "delayed_discharge": set(),

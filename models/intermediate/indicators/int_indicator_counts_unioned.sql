@@ -157,7 +157,8 @@ area_rows as (
 
     union all
 
-    -- every event and person is attributed to exactly one SDF, so the borough is the sum
+    -- every event and person is attributed to exactly one SDF, so the borough is the
+    -- sum; days are not: every SDF has the same days, and so has the borough
     select
         sdf_rows.indicator_id,
         'borough' as area_type,
@@ -166,8 +167,13 @@ area_rows as (
         sdf_rows.period_month,
         sdf_rows.age_band,
         {{ footprint.statistics_exact_sum('sdf_rows.numerator') }} as numerator,
-        {{ footprint.statistics_exact_sum('sdf_rows.denominator') }} as denominator
+        case
+            when max(catalogue.denominator_source) = 'days' then max(sdf_rows.denominator)
+            else {{ footprint.statistics_exact_sum('sdf_rows.denominator') }}
+        end as denominator
     from sdf_rows
+    inner join catalogue
+        on sdf_rows.indicator_id = catalogue.indicator_id
     cross join borough
     group by
         sdf_rows.indicator_id, borough.borough_code, sdf_rows.period_type,

@@ -2,7 +2,9 @@
     months, with its 95% interval by the catalogue's method (proportion: Wilson;
     crude_rate: Byars, exact below 10; count: Byars on the count; dsr: ESP 2013 with
     Dobson limits, null below 10 events), the borough and England values, comparisons
-    read through polarity, the outlier flag and progress against target. Unrounded and
+    read through polarity, the outlier flag and progress against target. A count per
+    day has the borough's own count per day as the borough value; an SDF's is part of
+    it, so it is not compared (incidents per 1,000 residents compare SDFs). Unrounded and
     unsuppressed: the published twin is sdf.sdf_indicator_values.
     Missing deliveries: data_coverage is the share of the period the numerator feeds'
     loaded deliveries cover. A rate per population or per day is taken over the observed
@@ -216,8 +218,9 @@ final as (
         {{ footprint.statistics_double('borough_values.indicator_value') }} as borough_value,
         {{ footprint.statistics_double('borough_values.lower_ci_95') }} as borough_lower_ci_95,
         {{ footprint.statistics_double('borough_values.upper_ci_95') }} as borough_upper_ci_95,
+        -- an SDF's count per day is part of the borough's: comparing them says nothing
         case
-            when area_values.area_type = 'borough' then 'not_applicable'
+            when area_values.area_type = 'borough' or catalogue.denominator_source = 'days' then 'not_applicable'
             else {{ footprint.compare_to_benchmark('area_values.lower_ci_95', 'area_values.upper_ci_95',
                 'borough_values.indicator_value', 'catalogue.polarity') }}
         end as comparison_with_borough,
@@ -225,7 +228,7 @@ final as (
         {{ footprint.compare_to_benchmark('area_values.lower_ci_95', 'area_values.upper_ci_95',
             'england.england_value', 'catalogue.polarity') }} as comparison_with_england,
         case
-            when area_values.area_type = 'sdf' then
+            when area_values.area_type = 'sdf' and catalogue.denominator_source <> 'days' then
                 {{ footprint.outlier_flag('area_values.lower_ci_95', 'area_values.upper_ci_95',
                     'borough_values.indicator_value') }}
         end as is_outlier,

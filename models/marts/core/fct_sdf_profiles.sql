@@ -1,6 +1,6 @@
 {#- The SDF profile: for every area (each SDF and the borough) and indicator, the latest
     value of the catalogue's headline period type with its interval, the borough and
-    England values and comparisons, the 24-month trend, the outlier flag and, for key
+    England values and comparisons, the 24-month trend, the outlier flag (the funnel's: fct_indicator_funnels) and, for key
     performance targets, progress against target. Unsuppressed: the published twin is
     sdf.sdf_profiles. -#}
 with indicator_values as (
@@ -12,6 +12,12 @@ with indicator_values as (
 trends as (
 
     select * from {{ ref('fct_indicator_trends') }}
+
+),
+
+funnels as (
+
+    select * from {{ ref('fct_indicator_funnels') }}
 
 ),
 
@@ -62,7 +68,9 @@ final as (
         latest_values.comparison_with_borough,
         latest_values.england_value,
         latest_values.comparison_with_england,
-        latest_values.is_outlier,
+        -- outside the 99.8% overdispersion-adjusted funnel limits; blank when the funnel
+        -- holds a suppressed count (its limits are built from every SDF's count)
+        case when not funnels.has_suppressed_sdf then funnels.is_outlier end as is_outlier,
         trends.trend_period_type,
         trends.trend_first_period_month,
         trends.trend_last_period_month,
@@ -80,6 +88,11 @@ final as (
     left join trends
         on latest_values.indicator_id = trends.indicator_id
         and latest_values.area_code = trends.area_code
+    left join funnels
+        on latest_values.indicator_id = funnels.indicator_id
+        and latest_values.period_type = funnels.period_type
+        and latest_values.period_month = funnels.period_month
+        and latest_values.area_code = funnels.area_code
 
 )
 

@@ -18,7 +18,7 @@ from footprint.profiles.formatting import month, number
 from footprint.profiles.marts import AgeBand, Headline, Indicator, Point
 
 if TYPE_CHECKING:
-    from footprint.profiles.charts import SpineRow
+    from footprint.profiles.charts import FunnelPoint, SpineRow
 
 SUPPRESSED = "suppressed (fewer than 8)"
 NOT_CALCULATED = "not calculated"
@@ -257,4 +257,48 @@ def age(
     )
     return Alternative(
         description, ("Age band", "People", f"% of {area_name}", "% of the borough"), rows
+    )
+
+
+def funnel(
+    indicator: Indicator, points: Sequence[FunnelPoint], area_name: str, focus_code: str
+) -> Alternative:
+    """The funnel plot: each SDF's value and denominator, the published limits at it and
+    where it lies."""
+    # late: charts imports this module for Alternative
+    from footprint.profiles.charts import funnel_position_words
+
+    decimals = indicator.decimal_places
+    borough = next((p.borough_value for p in points if p.borough_value is not None), None)
+    adjusted = any(p.is_overdispersion_adjusted for p in points)
+    focus = next((p for p in points if p.area_code == focus_code), None)
+    where = (
+        f" {area_name}: {number(focus.value, decimals)}, "
+        f"{funnel_position_words(focus.funnel_position)}."
+        if focus is not None and focus.value is not None
+        else f" {area_name} is not placed (suppressed or no value)."
+    )
+    description = (
+        f"Funnel plot of {indicator.indicator_name}: the {len(points)} SDFs' values against "
+        f"their denominators, the borough value {number(borough, decimals)} and the 95% and "
+        f"99.8% control limits"
+        f"{', widened for the usual variation between SDFs' if adjusted else ''}.{where}"
+    )
+    rows = tuple(
+        (
+            p.area_name,
+            _cell(p.value, p.is_suppressed, decimals),
+            SUPPRESSED
+            if p.funnel_denominator is None and p.is_suppressed
+            else number(p.funnel_denominator),
+            _interval(p.lower_limit_95, p.upper_limit_95, decimals),
+            _interval(p.lower_limit_998, p.upper_limit_998, decimals),
+            funnel_position_words(p.funnel_position),
+        )
+        for p in points
+    )
+    return Alternative(
+        description,
+        ("SDF", indicator.unit, "Denominator", "95% limits", "99.8% limits", "Where it lies"),
+        rows,
     )

@@ -726,25 +726,3 @@ def funnel_chart(indicator: Indicator, points: Sequence[FunnelPoint], focus_code
     )
     figure.update_yaxes(tickformat=",", nticks=5, ticks="outside")
     return figure
-
-
-def funnel_description(
-    indicator: Indicator, points: Sequence[FunnelPoint], area_name: str, focus_code: str
-) -> str:
-    """The funnel plot in words: its text alternative."""
-    decimals = indicator.decimal_places
-    borough = next((p.borough_value for p in points if p.borough_value is not None), None)
-    adjusted = any(p.is_overdispersion_adjusted for p in points)
-    focus = next((p for p in points if p.area_code == focus_code), None)
-    where = (
-        f" {area_name}: {number(focus.value, decimals)}, "
-        f"{funnel_position_words(focus.funnel_position)}."
-        if focus is not None and focus.value is not None
-        else f" {area_name} is not placed (suppressed or no value)."
-    )
-    return (
-        f"Funnel plot of {indicator.indicator_name}: the {len(points)} SDFs' values against "
-        f"their denominators, the borough value {number(borough, decimals)} and the 95% and "
-        f"99.8% control limits"
-        f"{', widened for the usual variation between SDFs' if adjusted else ''}.{where}"
-    )

@@ -53,9 +53,11 @@ Array.from(document.querySelectorAll('.chart-plot')).map(plot => ({
 """
 
 
-def _keep() -> Path | None:
-    folder = os.environ.get("FOOTPRINT_PROFILE_SCREENSHOTS")
-    return Path(folder) if folder else None
+def _folder(tmp_path: Path) -> Path:
+    """Where the screenshots and PDFs go: FOOTPRINT_PROFILE_SCREENSHOTS, or the test's."""
+    folder = Path(os.environ.get("FOOTPRINT_PROFILE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _month(value: str) -> str:
@@ -126,12 +128,15 @@ def test_every_chart_says_what_it_shows_and_has_its_figures_as_a_table(
             elif chart["id"] == "chart-population":
                 _check_population(chart)
                 kinds.add("population")
+            elif chart["id"].startswith("chart-funnel-"):
+                assert {row[0] for row in chart["rows"]} == set(published.sdfs.values())
+                kinds.add("funnel")
             elif chart["id"] == "chart-spine":
                 assert len(chart["rows"]) == len(published.decimals)
                 names = set(published.sdfs.values())
                 assert names <= set(chart["columns"]), chart["columns"]
                 kinds.add("spine")
-    assert kinds == {"trend", "comparison", "population", "spine"}
+    assert kinds == {"trend", "comparison", "population", "spine", "funnel"}
 
 
 def test_folded_tables_open_on_a_click(browser, rendered):
@@ -160,9 +165,7 @@ def test_a_phone_reads_without_sideways_scrolling(browser, rendered, tmp_path, n
             else:
                 assert plot["drawn"] <= plot["box"] <= inner, plot
         assert any(p["drawn"] < p["designed"] for p in plots), "no chart followed the screen"
-        folder = _keep() or tmp_path
-        folder.mkdir(parents=True, exist_ok=True)
-        shot = page.screenshot(folder / f"{path.stem}-phone.png")
+        shot = page.screenshot(_folder(tmp_path) / f"{path.stem}-phone.png")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -190,7 +193,7 @@ def test_printing_gives_a_few_a4_pages_with_the_charts_at_their_designed_size(
             ".getAttribute('width'))]))); true"
         )
         on_screen = page.evaluate(PLOT_WIDTHS)
-        pdf = page.pdf((_keep() or tmp_path) / f"{path.stem}.pdf").read_bytes()
+        pdf = page.pdf(_folder(tmp_path) / f"{path.stem}.pdf").read_bytes()
         printed = page.evaluate("printed")
         after = page.evaluate(PLOT_WIDTHS)
         page.browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=page.session)
@@ -204,6 +207,6 @@ def test_printing_gives_a_few_a4_pages_with_the_charts_at_their_designed_size(
     pages = _pdf_pages(pdf)
     a4 = (595, 842) if name != "index.html" else (842, 595)
     assert all(abs(w - a4[0]) < 3 and abs(h - a4[1]) < 3 for w, h in pages), pages
-    # a few pages: the summary, population, targets and spine, two indicators a page
-    # and how to read them (6 for the fixture's 4 indicators, about 9 for 10)
-    assert len(pages) <= 4 + math.ceil(indicators / 2), f"{name}: {len(pages)} pages"
+    # a few pages: the summary, population, targets, spine and funnels, two indicators a
+    # page and how to read them (7 for the fixture's 4 indicators)
+    assert len(pages) <= 5 + math.ceil(indicators / 2), f"{name}: {len(pages)} pages"

@@ -86,9 +86,10 @@ def documents_asset() -> dg.AssetsDefinition:
                 group_name="publication",
                 kinds={"html"},
                 skippable=True,
-                description="One self-contained HTML profile per SDF and the borough "
-                "overview, rendered from the published marts into the published version's "
-                "profiles/ folder.",
+                description="One HTML profile per SDF and the borough overview, rendered "
+                "from the published marts into the published version's profiles/ folder, "
+                "with the plotly.js they load (profiles/assets/), so that each version's "
+                "pages open offline from files.",
             ),
             dg.AssetSpec(
                 LINEAGE,

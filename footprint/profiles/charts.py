@@ -1,7 +1,8 @@
 """The profiles' charts, drawn with plotly and embedded as HTML fragments.
 
-Each page inlines plotly.js once (in its <head>, see templates/base.html.j2); each chart
-here is only a <div> and the call that draws it, with no network access. Charts show
+Each page loads plotly.js once, from the file beside it (see render.plotly_asset and
+templates/base.html.j2); each chart here is only a <div> and the call that draws it,
+with no network access. Charts show
 published values only: where they need a position (the spine chart's scale), it is
 geometry for the picture, never a new statistic. Colours always come with a marker
 shape and a legend or hover text in words.
@@ -17,6 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup
 
+from footprint.profiles.alternatives import Alternative
 from footprint.profiles.formatting import number
 from footprint.profiles.marts import AgeBand, Headline, Indicator, Point
 
@@ -47,10 +49,11 @@ TARGET = "#7b3294"
 MUTED = "#9aa3b5"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
-CONFIG = {"displayModeBar": False, "responsive": False, "displaylogo": False}
+CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False}
 
 TREND_SIZE = (360, 270)
 SPINE_WIDTH = 700
+SPINE_NARROWEST = 560  # its indicator names take 250 px: narrower, it scrolls in its box
 COMPARISON_SIZE = (460, 360)
 AGE_SIZE = (380, 400)
 
@@ -59,18 +62,42 @@ def look(comparison: str | None) -> Look:
     return LOOKS.get(comparison or "not_compared", LOOKS["not_compared"])
 
 
-def embed(figure: go.Figure, div_id: str) -> Markup:
-    """The figure as a <div> and its drawing script; plotly.js is on the page already."""
+@dataclass(frozen=True)
+class Chart:
+    """A chart as a page shows it (templates/_chart.html.j2): the drawing, what it shows
+    in words and its figures as a table. `{{ chart }}` in a template writes all three."""
+
+    div_id: str
+    plot: Markup  # the <div> and the script that draws it
+    width: int  # as designed: the most it takes on a screen, and its size on paper
+    height: int
+    narrowest: int | None  # below this width it scrolls in its box rather than shrink
+    alternative: Alternative
+
+    def __html__(self) -> str:
+        # late: the page's templates are set up by render, which imports this module
+        from footprint.profiles.render import environment
+
+        return environment().get_template("_chart.html.j2").module.chart(self)
+
+
+def embed(
+    figure: go.Figure, div_id: str, alternative: Alternative, narrowest: int | None = None
+) -> Chart:
+    """The figure as a <div> and its drawing script (plotly.js is on the page already),
+    with its alternative in words. The drawing takes the width of its box, up to the
+    figure's own width, and follows it when the window is resized."""
+    width, height = figure.layout.width, figure.layout.height
     html = pio.to_html(
-        figure,
+        go.Figure(figure).update_layout(width=None, autosize=True),
         include_plotlyjs=False,
         full_html=False,
         div_id=div_id,
         config=CONFIG,
-        default_width=f"{figure.layout.width}px",
-        default_height=f"{figure.layout.height}px",
+        default_width="100%",
+        default_height=f"{height}px",
     )
-    return Markup(html)
+    return Chart(div_id, Markup(html), width, height, narrowest, alternative)
 
 
 def _layout(figure: go.Figure, width: int, height: int, **extra: object) -> go.Figure:
@@ -492,23 +519,22 @@ def comparison_chart(
 # --- population -------------------------------------------------------------------
 
 
+def age_shares(rows: Sequence[AgeBand]) -> list[float | None]:
+    """Each band's % of the people of all bands (geometry for the bars, and their table)."""
+    total = sum(r.registered_patients or 0 for r in rows)
+    return [
+        100 * r.registered_patients / total if total and r.registered_patients is not None else None
+        for r in rows
+    ]
+
+
 def age_chart(bands: Sequence[AgeBand], borough: Sequence[AgeBand], area_name: str) -> go.Figure:
     """Share of the area's registered residents in each five-year age band (bars) against
     the borough's (line). A suppressed band is drawn as no bar and says so on hover."""
     figure = go.Figure()
-
-    def shares(rows: Sequence[AgeBand]) -> list[float | None]:
-        total = sum(r.registered_patients or 0 for r in rows)
-        return [
-            100 * r.registered_patients / total
-            if total and r.registered_patients is not None
-            else None
-            for r in rows
-        ]
-
     figure.add_trace(
         go.Bar(
-            x=shares(bands),
+            x=age_shares(bands),
             y=[b.age_band for b in bands],
             orientation="h",
             name=area_name,
@@ -522,7 +548,7 @@ def age_chart(bands: Sequence[AgeBand], borough: Sequence[AgeBand], area_name: s
     )
     figure.add_trace(
         go.Scatter(
-            x=shares(borough),
+            x=age_shares(borough),
             y=[b.age_band for b in borough],
             mode="lines+markers",
             name="borough",
@@ -700,25 +726,3 @@ def funnel_chart(indicator: Indicator, points: Sequence[FunnelPoint], focus_code
     )
     figure.update_yaxes(tickformat=",", nticks=5, ticks="outside")
     return figure
-
-
-def funnel_description(
-    indicator: Indicator, points: Sequence[FunnelPoint], area_name: str, focus_code: str
-) -> str:
-    """The funnel plot in words: its text alternative."""
-    decimals = indicator.decimal_places
-    borough = next((p.borough_value for p in points if p.borough_value is not None), None)
-    adjusted = any(p.is_overdispersion_adjusted for p in points)
-    focus = next((p for p in points if p.area_code == focus_code), None)
-    where = (
-        f" {area_name}: {number(focus.value, decimals)}, "
-        f"{funnel_position_words(focus.funnel_position)}."
-        if focus is not None and focus.value is not None
-        else f" {area_name} is not placed (suppressed or no value)."
-    )
-    return (
-        f"Funnel plot of {indicator.indicator_name}: the {len(points)} SDFs' values against "
-        f"their denominators, the borough value {number(borough, decimals)} and the 95% and "
-        f"99.8% control limits"
-        f"{', widened for the usual variation between SDFs' if adjusted else ''}.{where}"
-    )

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from markupsafe import Markup
 
-from footprint.profiles import charts
+from footprint.profiles import alternatives, charts
 from footprint.profiles.charts import FunnelPoint
 from footprint.profiles.marts import (
     SQL_DIR,
@@ -60,8 +59,11 @@ class DeepDive:
 class FunnelView:
     indicator: Indicator
     focus: FunnelPoint | None  # this SDF (None when it has no value)
-    chart: Markup
-    description: str  # the chart's text alternative
+    chart: charts.Chart
+
+    @property
+    def description(self) -> str:
+        return self.chart.alternative.description
 
     @property
     def anchor(self) -> str:
@@ -120,13 +122,10 @@ def funnel_section(
         if indicator.polarity == "no_judgement" or not points:
             continue
         focus = next((p for p in points if p.area_code == area.code), None)
-        figure = charts.funnel_chart(indicator, points, area.code)
-        views.append(
-            FunnelView(
-                indicator=indicator,
-                focus=focus,
-                chart=charts.embed(figure, f"chart-funnel-{index}"),
-                description=charts.funnel_description(indicator, points, area.name, area.code),
-            )
+        chart = charts.embed(
+            charts.funnel_chart(indicator, points, area.code),
+            f"chart-funnel-{index}",
+            alternatives.funnel(indicator, points, area.name, area.code),
         )
+        views.append(FunnelView(indicator=indicator, focus=focus, chart=chart))
     return FunnelSection(shortlist, views)

@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import Markup
-
-from footprint.profiles import charts
+from footprint.profiles import alternatives, charts
 from footprint.profiles.marts import (
     AgeBand,
     Area,
@@ -31,7 +29,7 @@ OLDER_AGES = (65, 75)
 class IndicatorView:
     indicator: Indicator
     headline: Headline  # the area's row of the profile mart
-    chart: Markup
+    chart: charts.Chart
     suppressed_months: int
     months_shown: int
 
@@ -69,9 +67,9 @@ class SdfPage:
     key_performance_targets: list[IndicatorView]
     monitoring: list[IndicatorView]
     summary: Summary
-    spine: Markup
+    spine: charts.Chart
     population: PopulationView
-    population_chart: Markup
+    population_chart: charts.Chart
     latest_period_end: date | None
 
 
@@ -80,7 +78,7 @@ class OverviewRow:
     indicator: Indicator
     sdfs: list[Headline]
     borough: Headline
-    chart: Markup
+    chart: charts.Chart
 
 
 @dataclass(frozen=True)
@@ -138,7 +136,7 @@ def indicator_view(
         if period_type != "month"
         else []
     )
-    figure = charts.trend_chart(
+    drawn = (
         indicator,
         series,
         borough_series,
@@ -149,7 +147,7 @@ def indicator_view(
     return IndicatorView(
         indicator=indicator,
         headline=headline,
-        chart=charts.embed(figure, chart_id),
+        chart=charts.embed(charts.trend_chart(*drawn), chart_id, alternatives.trend(*drawn)),
         suppressed_months=sum(1 for p in shown if p.is_suppressed),
         months_shown=len(shown),
     )
@@ -202,6 +200,8 @@ def sdf_page(published: PublishedProfiles, code: str) -> SdfPage:
         indicator_view(published, indicator, area, f"chart-trend-{index}")
         for index, indicator in enumerate(published.indicators, start=1)
     ]
+    bands = published.population.get(area.code, [])
+    borough_bands = published.population.get(published.borough.code, [])
     targets = [v for v in views if v.indicator.is_key_performance_target]
     monitoring = [v for v in views if not v.indicator.is_key_performance_target]
     spine_rows = [
@@ -223,15 +223,23 @@ def sdf_page(published: PublishedProfiles, code: str) -> SdfPage:
         key_performance_targets=targets,
         monitoring=monitoring,
         summary=_summary(published, area),
-        spine=charts.embed(charts.spine_chart(spine_rows, area.name), "chart-spine"),
+        spine=charts.embed(
+            charts.spine_chart(spine_rows, area.name),
+            "chart-spine",
+            alternatives.spine(spine_rows, area.name),
+            narrowest=charts.SPINE_NARROWEST,
+        ),
         population=population_view(published, area),
         population_chart=charts.embed(
-            charts.age_chart(
-                published.population.get(area.code, []),
-                published.population.get(published.borough.code, []),
-                area.name,
-            ),
+            charts.age_chart(bands, borough_bands, area.name),
             "chart-population",
+            alternatives.age(
+                bands,
+                borough_bands,
+                area.name,
+                charts.age_shares(bands),
+                charts.age_shares(borough_bands),
+            ),
         ),
         latest_period_end=_latest_period_end(published),
     )
@@ -242,12 +250,12 @@ def overview_page(published: PublishedProfiles) -> OverviewPage:
     for index, indicator in enumerate(published.indicators, start=1):
         sdf_headlines = [published.headline(a.code, indicator.indicator_id) for a in published.sdfs]
         borough = published.headline(published.borough.code, indicator.indicator_id)
-        chart = charts.comparison_chart(indicator, sdf_headlines, borough)
-        rows.append(
-            OverviewRow(
-                indicator, sdf_headlines, borough, charts.embed(chart, f"chart-sdfs-{index}")
-            )
+        chart = charts.embed(
+            charts.comparison_chart(indicator, sdf_headlines, borough),
+            f"chart-sdfs-{index}",
+            alternatives.comparison(indicator, sdf_headlines, borough),
         )
+        rows.append(OverviewRow(indicator, sdf_headlines, borough, chart))
     summaries = []
     for area in published.sdfs:
         found = [published.headline(area.code, i.indicator_id) for i in published.indicators]

@@ -2,11 +2,12 @@
 
     python -m footprint.profiles.render [--published DB] [--out DIR] [--sdf CODE ...]
 
-One self-contained HTML file per SDF (<code>.html) and, when every SDF is rendered, the
-borough overview (index.html). Each page inlines its stylesheet and plotly.js once and
-fetches nothing, so it opens from a file, offline, and prints to PDF. Each file is
-written to a temporary file beside it and moved into place with os.replace, so a
-reader never sees half a page.
+One HTML file per SDF (<code>.html) and, when every SDF is rendered, the borough
+overview (index.html). Each page inlines its stylesheet and loads plotly.js from one
+file beside the pages (assets/plotly-<version>.min.js, written once per folder rather
+than inlined in every page), so the folder opens from files, offline, fetches nothing
+from the network, and prints to PDF. Each file is written to a temporary file beside it
+and moved into place with os.replace, so a reader never sees half a page.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
-from plotly.offline import get_plotlyjs
+from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from footprint.paths import published_dir
 from footprint.profiles import charts, formatting, pages
@@ -52,14 +52,22 @@ def environment() -> jinja2.Environment:
     return env
 
 
-@cache
-def plotly_js() -> Markup:
-    """plotly.js as shipped with the plotly package, inlined once per page (a script
-    element's text: it holds no closing script tag, checked here rather than assumed)."""
-    script = get_plotlyjs()
-    if "</script" in script.lower():
-        raise RuntimeError("plotly.js contains '</script' and cannot be inlined as it is")
-    return Markup(script)
+ASSETS_DIR = "assets"
+PLOTLY_PATTERN = "plotly-*.min.js"
+
+
+def plotly_asset() -> str:
+    """Where the pages find plotly.js, relative to them (a URL path: '/' on every system).
+    The version is in the name, so a page never runs against another plotly.js."""
+    return f"{ASSETS_DIR}/{PLOTLY_PATTERN.replace('*', get_plotlyjs_version())}"
+
+
+def write_plotly(out_dir: Path) -> Path:
+    """plotly.js as shipped with the plotly package, beside the pages; an older version's
+    file is removed once no page of the folder can still need it (see render_profiles)."""
+    path = out_dir / plotly_asset()
+    write_atomically(path, get_plotlyjs())
+    return path
 
 
 def profile_name(sdf_code: str) -> str:
@@ -83,7 +91,7 @@ def render_sdf(published: PublishedProfiles, funnels: PublishedFunnels, sdf_code
         page=pages.sdf_page(published, sdf_code),
         funnels=funnel_section(published, funnels, published.sdf(sdf_code)),
         publication=published.publication,
-        plotly_js=plotly_js(),
+        plotly_src=plotly_asset(),
         **_layout(landscape=False, page_width=PROFILE_WIDTH),
     )
 
@@ -93,7 +101,7 @@ def render_overview(published: PublishedProfiles) -> str:
     return template.render(
         page=pages.overview_page(published),
         publication=published.publication,
-        plotly_js=plotly_js(),
+        plotly_src=plotly_asset(),
         **_layout(landscape=True, page_width=OVERVIEW_WIDTH),
     )
 
@@ -120,13 +128,15 @@ def render_profiles(
     published_db: Path, out_dir: Path, sdf_codes: list[str] | None = None
 ) -> list[Path]:
     """Render the profile of each SDF in `sdf_codes` (all when None, plus the borough
-    overview) from the published DuckDB file into `out_dir`; returns the files written."""
+    overview) from the published DuckDB file into `out_dir`, with the plotly.js they
+    load; returns the pages written."""
     published = read_published(Path(published_db))
     funnels = read_funnels(Path(published_db))
     codes = [a.code for a in published.sdfs] if sdf_codes is None else list(sdf_codes)
     for code in codes:
         published.sdf(code)  # an unknown code fails before anything is written
     out_dir = Path(out_dir)
+    plotly = write_plotly(out_dir)  # before the pages, so that no page lacks it
     written: list[Path] = []
     for code in codes:
         path = out_dir / profile_name(code)
@@ -136,6 +146,9 @@ def render_profiles(
         path = out_dir / OVERVIEW_NAME
         write_atomically(path, render_overview(published))
         written.append(path)
+        for old in plotly.parent.glob(PLOTLY_PATTERN):  # every page now loads this version
+            if old != plotly:
+                old.unlink()
     return written
 
 

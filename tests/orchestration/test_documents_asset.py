@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from footprint.profiles.render import plotly_asset
 from orchestration.documents import LINEAGE, PROFILES, PUBLISHED, documents_asset
 from tests.profiles.fixture import SDFS, build_published
 
@@ -24,9 +25,11 @@ def test_the_profiles_are_rendered_into_the_published_version(tmp_path, monkeypa
     assert materialization.metadata["pages"].value == len(SDFS) + 1
     folder = published / "current" / "profiles"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"{code}.html" for code, _ in SDFS] + ["index.html"]
+        [f"{code}.html" for code, _ in SDFS] + ["index.html", "assets"]
     )
     assert folder.resolve().parent.parent.name == "versions"  # beside the version's data
+    # the plotly.js the pages load is the version's own: a rollback keeps it with its pages
+    assert (folder.resolve() / plotly_asset()).is_file()
 
 
 def test_a_lineage_failure_does_not_lose_the_profiles(tmp_path, monkeypatch):

@@ -188,8 +188,11 @@ class Browser:
     # --- pages --------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def page(self, path: Path, width: int = 1100, height: int = 900) -> Iterator[Page]:
-        """Open a file in a new tab; yields a Page once it has loaded and drawn."""
+    def page(
+        self, path: Path, width: int = 1100, height: int = 900, mobile: bool = False
+    ) -> Iterator[Page]:
+        """Open a file in a new tab (as a phone's browser lays it out when `mobile`);
+        yields a Page once it has loaded and drawn."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
@@ -199,7 +202,7 @@ class Browser:
                 self.send(f"{domain}.enable", session=session)
             self.send(
                 "Emulation.setDeviceMetricsOverride",
-                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
                 session=session,
             )
             with self._arrived:
@@ -302,6 +305,7 @@ class Page:
         return path
 
     def pdf(self, path: Path) -> Path:
+        """Printed as Chromium prints: print media, beforeprint and afterprint."""
         data = self.browser.send(
             "Page.printToPDF",
             {"printBackground": True, "preferCSSPageSize": True},

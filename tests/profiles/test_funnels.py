@@ -24,7 +24,7 @@ Array.from(document.querySelectorAll('#deep-dive li')).map(li => ({
 }))
 """
 FUNNELS_SHOWN = """
-Array.from(document.querySelectorAll('#funnels figure')).map(figure => {
+Array.from(document.querySelectorAll('#funnels section.funnel')).map(figure => {
   const chart = figure.querySelector('.plotly-graph-div');
   return {
     indicator: figure.dataset.indicator,

@@ -1,13 +1,15 @@
-"""Rendering without a browser: which files, self-contained, atomic, the CLI, and the
+"""Rendering without a browser: which files, offline, atomic, the CLI, and the
 errors a person can act on."""
 
 from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
+from plotly.offline import get_plotlyjs
 
 from footprint.profiles import render
 from footprint.profiles.marts import REQUIRED, ProfileDataError, read_published
@@ -25,24 +27,36 @@ def test_one_page_per_sdf_and_the_overview(rendered):
     assert all(p.stat().st_size > 0 for p in rendered)
 
 
-def _without_plotly_js(html: str) -> str:
-    """The page's own markup: plotly.js's source mentions map-tile URLs it never uses
-    here (the browser test proves nothing is fetched)."""
-    start = html.index("<script>", html.index("</style>"))
-    end = html.index("</script>", start)
-    assert "plotly.js v" in html[start:end]
-    return html[:start] + html[end:]
+SCRIPT_SRC = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
-def test_pages_are_self_contained(rendered):
+def test_pages_load_nothing_but_the_one_plotly_file_beside_them(rendered):
+    """Each page inlines its stylesheet and loads plotly.js from one file in the folder:
+    written once, not inlined in every page, and nothing else is referred to."""
+    folder = rendered[0].parent
+    asset = folder / render.plotly_asset()
+    assert asset.read_text(encoding="utf-8") == get_plotlyjs()
+    assert sorted(p.name for p in (folder / "assets").iterdir()) == [asset.name]
     for path in rendered:
         html = path.read_text(encoding="utf-8")
-        assert html.count("plotly.js v") == 1, f"{path.name}: plotly.js inlined once"
-        own = _without_plotly_js(html)
-        assert "<script src" not in own and "<link" not in own and "<img" not in own
-        assert not EXTERNAL_REFERENCE.search(own), f"{path.name} refers to the network"
-        assert "default-src 'none'" in html  # the browser refuses any fetch
+        assert SCRIPT_SRC.findall(html) == [render.plotly_asset()], path.name
+        assert "plotly.js v" not in html, f"{path.name} inlines plotly.js"
+        assert path.stat().st_size < 400_000, f"{path.name}: {path.stat().st_size} bytes"
+        assert "<link" not in html and "<img" not in html
+        assert not EXTERNAL_REFERENCE.search(html), f"{path.name} refers to the network"
+        # the browser refuses any fetch but a script from beside the page
+        assert "default-src 'none'; script-src 'self' 'unsafe-inline';" in html
         assert "@media print" in html and "@page" in html
+
+
+def test_an_older_plotly_file_goes_once_every_page_loads_the_new_one(published_db, tmp_path):
+    old = tmp_path / "assets" / "plotly-0.0.1.min.js"
+    old.parent.mkdir()
+    old.write_text("// an earlier version")
+    render_profiles(published_db, tmp_path, ["SDF1"])
+    assert old.exists(), "SDF2 and SDF3 of an earlier rendering may still load it"
+    render_profiles(published_db, tmp_path)
+    assert [p.name for p in old.parent.iterdir()] == [Path(render.plotly_asset()).name]
 
 
 def test_suppressed_headline_is_said_in_words_and_not_leaked(rendered, published_db):
@@ -57,7 +71,8 @@ def test_suppressed_headline_is_said_in_words_and_not_leaked(rendered, published
 def test_one_sdf_only(published_db, tmp_path):
     written = render_profiles(published_db, tmp_path, ["SDF2"])
     assert written == [tmp_path / "SDF2.html"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["SDF2.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["SDF2.html", "assets"]
+    assert (tmp_path / render.plotly_asset()).is_file()
 
 
 def test_unknown_sdf_writes_nothing(published_db, tmp_path):
@@ -71,7 +86,9 @@ def test_rendering_twice_replaces_files_and_leaves_no_temporary(published_db, tm
     first = (tmp_path / "SDF1.html").stat().st_ino
     render_profiles(published_db, tmp_path, ["SDF1"])
     assert (tmp_path / "SDF1.html").stat().st_ino != first  # a new file moved into place
-    assert [p.name for p in tmp_path.iterdir()] == ["SDF1.html"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(
+        ["SDF1.html", "assets", Path(render.plotly_asset()).name]
+    )
 
 
 def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):

@@ -34,7 +34,7 @@ POPULATION_CHART = """
 })()
 """
 COMPARISON_CHARTS = """
-Array.from(document.querySelectorAll('figure[id^="compare-"]')).map(figure => ({
+Array.from(document.querySelectorAll('section.compare')).map(figure => ({
   indicator: figure.id.slice('compare-'.length),
   points: figure.querySelector('.plotly-graph-div').data
     .filter(t => t.error_x)

@@ -119,6 +119,7 @@ class Headline:
     target_value: float | None
     target_status: str | None
     trend_dispersion: float | None
+    change_current_value: float | None
     change_previous_value: float | None
     change_type: str | None  # difference (proportions) or ratio
     change_value: float | None

@@ -386,6 +386,7 @@ def _profile_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
             else (1.01, 0.95, 1.07, "no_significant_change"),
         )
         row |= {
+            "change_current_value": None if change is None else value["indicator_value"],
             "change_previous_value": None
             if change is None or value["indicator_value"] is None
             else value["indicator_value"] - change
@@ -408,6 +409,7 @@ def _profile_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "comparison_with_england": None,
                 "is_outlier": None,
                 "target_status": None,
+                "change_current_value": None,
                 "change_previous_value": None,
                 "change_value": None,
                 "change_lower_ci_95": None,

@@ -29,6 +29,7 @@ select
     target_value,
     target_status,
     trend_dispersion,
+    change_current_value,
     change_previous_value,
     change_type,
     change_value,

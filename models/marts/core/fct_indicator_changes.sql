@@ -122,6 +122,7 @@ final as (
         {{ footprint.add_months(-12, 'paired.current_period_month') }} as change_previous_period_month,
         paired.current_numerator as change_current_numerator,
         paired.previous_numerator as change_previous_numerator,
+        {{ footprint.statistics_double('paired.current_value') }} as change_current_value,
         {{ footprint.statistics_double('paired.previous_value') }} as change_previous_value,
         cast(case when paired.method = 'proportion' then 'difference' else 'ratio' end as {{ dbt.type_string() }})
             as change_type,

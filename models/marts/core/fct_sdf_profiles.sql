@@ -83,6 +83,7 @@ final as (
         trends.trend_dispersion,
         changes.change_current_numerator,
         changes.change_previous_numerator,
+        changes.change_current_value,
         changes.change_previous_value,
         changes.change_type,
         changes.change_value,

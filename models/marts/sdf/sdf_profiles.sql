@@ -50,6 +50,7 @@ final as (
         target_value,
         {{ footprint.disclose_rate('target_status', 'numerator') }} as target_status,
         trend_dispersion,
+        {{ footprint.disclose_rate('change_current_value', 'change_current_numerator') }} as change_current_value,
         {{ footprint.disclose_rate('change_previous_value', 'change_previous_numerator') }} as change_previous_value,
         change_type,
         {{ footprint.disclose_rate(footprint.disclose_rate('change_value', 'change_previous_numerator'), 'change_current_numerator') }} as change_value,

@@ -173,6 +173,12 @@ def _wrap(text: str, width: int) -> str:
 # --- trend ------------------------------------------------------------------------
 
 
+def is_annualised(monthly: Sequence[Point]) -> bool:
+    """Whether dbt scaled these single months to a year (rates per head), so that they
+    sit on the rolling 12-month line's scale."""
+    return any(p.annualisation_factor not in (None, 1) for p in monthly)
+
+
 def trend_chart(
     indicator: Indicator,
     series: Sequence[Point],
@@ -185,15 +191,19 @@ def trend_chart(
     figure = go.Figure()
     shown = [p for p in series if p.value is not None]
     if monthly:
+        annualised = is_annualised(monthly)
         figure.add_trace(
             go.Scatter(
                 x=[p.period_month for p in monthly],
-                y=[p.value for p in monthly],
+                y=[p.comparable for p in monthly],
                 mode="markers",
-                name="single months",
-                marker={"color": MUTED, "size": 4},
-                hovertemplate="%{x|%b %Y} (month): %{y:,." + str(indicator.decimal_places) + "f}"
-                "<extra></extra>",
+                name="single months, annualised" if annualised else "single months",
+                marker={"color": MUTED, "size": 5},
+                hovertemplate="%{x|%b %Y} (month"
+                + (", annualised" if annualised else "")
+                + "): %{y:,."
+                + str(indicator.decimal_places)
+                + "f}<extra></extra>",
             )
         )
     if shown:

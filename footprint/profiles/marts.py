@@ -118,6 +118,14 @@ class Headline:
     is_trend_significant: bool | None
     target_value: float | None
     target_status: str | None
+    trend_dispersion: float | None
+    change_current_value: float | None
+    change_previous_value: float | None
+    change_type: str | None  # difference (proportions) or ratio
+    change_value: float | None
+    change_lower: float | None
+    change_upper: float | None
+    change_judgement: str | None
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,8 @@ class Point:
     value: float | None
     lower: float | None
     upper: float | None
+    annualisation_factor: float | None
+    comparable: float | None  # on the rolling 12-month scale
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ class IndicatorView:
     chart: charts.Chart
     suppressed_months: int
     months_shown: int
+    line_start: date | None  # first month of the headline line with a value
+    annualised: bool  # the single months are shown annualised
 
     @property
     def anchor(self) -> str:
@@ -125,7 +127,8 @@ def indicator_view(
     published: PublishedProfiles, indicator: Indicator, area: Area, chart_id: str
 ) -> IndicatorView:
     headline = published.headline(area.code, indicator.indicator_id)
-    period_type = headline.trend_period_type or indicator.trend_series
+    # the line is the headline series; single months, on its scale, are the dots
+    period_type = indicator.headline_period_type
     latest = _latest_month(published, indicator, area)
     series = _window(published.points(indicator.indicator_id, area.code, period_type), latest)
     borough_series = _window(
@@ -150,6 +153,8 @@ def indicator_view(
         chart=charts.embed(charts.trend_chart(*drawn), chart_id, alternatives.trend(*drawn)),
         suppressed_months=sum(1 for p in shown if p.is_suppressed),
         months_shown=len(shown),
+        line_start=min((p.period_month for p in series if p.value is not None), default=None),
+        annualised=charts.is_annualised(monthly),
     )
 
 

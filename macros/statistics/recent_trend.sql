@@ -25,11 +25,26 @@
     through it (trend_judgement).
     Caveat: Fingertips itself tests proportions with a binomial chi-squared test for
     trend and only annual series; here one method serves all value types.
+
+    Longer, clustered series (fct_indicator_trends tests the 24 single months):
+      min_points   fit the last `points` rows when at least min_points of them have a
+                   value (default: all `points`); a missing value is then left out of
+                   the fit, the other points keep their place in time.
+      overdispersion  true: the weights 1 / variance assume Poisson (or binomial)
+                   spread, which events that come in runs (one delayed spell gives many
+                   days) exceed. The dispersion factor is estimated from the series, as
+                   quasi-Poisson regression does: phi = Pearson chi-squared of the fit
+                   over its degrees of freedom, sum(w (y - a - b x)^2) / (n - 2)
+                   (McCullagh & Nelder 1989, section 4.5.2), and var(slope) is multiplied
+                   by phi when phi > 1 (never narrowed below the Poisson variance, as in
+                   Spiegelhalter 2005's overdispersed funnel plots). Column dispersion
+                   holds the factor used (1 without overdispersion).
 -#}
 
 {% macro recent_trend(relation, partition_by, order_by='period_month', value='value',
                       lower='lower_ci', upper='upper_ci', polarity=none, points=5,
-                      ci_confidence=0.95) -%}
+                      ci_confidence=0.95, min_points=none, overdispersion=false) -%}
+    {%- set min_points = points if min_points is none else min_points -%}
     {%- set partition_columns = [partition_by] if partition_by is string else partition_by -%}
     {%- set partition_sql = partition_columns | join(', ') -%}
     {#- the sums over a series taken in period order (each period once per series), so
@@ -39,6 +54,13 @@
     {%- set z = footprint.statistics_z(ci_confidence) -%}
     {%- set critical = footprint.statistics_chi_squared_critical(0.998) -%}
     {%- set centre = (points + 1) / 2 -%}
+    {#- Pearson chi-squared over degrees of freedom, floored at 1 (an aggregate over the
+        series' points: the fit is the same on every row) -#}
+    {%- if overdispersion -%}
+    {%- set dispersion_sql = 'greatest(1, sum(trend_weight * power(trend_value - trend_intercept - trend_slope * trend_x, 2)) / nullif(count(trend_weight) - 2, 0))' -%}
+    {%- else -%}
+    {%- set dispersion_sql = '1' -%}
+    {%- endif -%}
     select
         {%- for column in partition_columns %}
         {{ column }},
@@ -49,6 +71,7 @@
         slope,
         slope_variance,
         chi_squared,
+        dispersion,
         direction
         {%- if polarity %},
         trend_polarity as polarity,
@@ -58,7 +81,7 @@
         select
             trend_summary.*,
             case
-                when n_points < {{ points }} then 'not_enough_data'
+                when n_points < {{ min_points }} then 'not_enough_data'
                 when chi_squared > {{ critical }} and slope > 0 and min_loo_slope > 0 then 'increasing'
                 when chi_squared > {{ critical }} and slope < 0 and max_loo_slope < 0 then 'decreasing'
                 else 'no_significant_change'
@@ -72,10 +95,12 @@
                 count(trend_weight) as n_points,
                 min(trend_period) as first_period,
                 max(trend_period) as last_period,
-                case when count(trend_weight) = {{ points }} then max(trend_slope) end as slope,
-                case when count(trend_weight) = {{ points }} then max(trend_slope_variance) end as slope_variance,
-                case when count(trend_weight) = {{ points }}
-                    then max(power(trend_slope, 2) / trend_slope_variance) end as chi_squared,
+                case when count(trend_weight) >= {{ min_points }} then max(trend_slope) end as slope,
+                case when count(trend_weight) >= {{ min_points }}
+                    then max(trend_slope_variance) * {{ dispersion_sql }} end as slope_variance,
+                case when count(trend_weight) >= {{ min_points }}
+                    then max(power(trend_slope, 2) / trend_slope_variance) / {{ dispersion_sql }} end as chi_squared,
+                case when count(trend_weight) >= {{ min_points }} then {{ dispersion_sql }} end as dispersion,
                 min(loo_slope) as min_loo_slope,
                 max(loo_slope) as max_loo_slope
                 {%- if polarity %},
@@ -86,6 +111,7 @@
                     trend_sums.*,
                     (s_w * s_wxy - s_wx * s_wy) / nullif(s_w * s_wxx - s_wx * s_wx, 0) as trend_slope,
                     s_w / nullif(s_w * s_wxx - s_wx * s_wx, 0) as trend_slope_variance,
+                    (s_wxx * s_wy - s_wx * s_wxy) / nullif(s_w * s_wxx - s_wx * s_wx, 0) as trend_intercept,
                     -- the fit without this point: its terms taken out of the sums
                     (
                         (s_w - trend_weight) * (s_wxy - trend_weight * trend_x * trend_value)

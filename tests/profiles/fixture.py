@@ -164,6 +164,13 @@ DENOMINATORS = {
 SUPPRESSED_HEADLINE = ("SDF3", "reablement_at_home")
 SUPPRESSED_BAND = ("SDF3", "90+")
 SUPPRESSED_MONTHS = {("SDF3", "reablement_at_home", m) for m in MONTHS[-6:]}
+# the change against the previous 12 months: (change value, lower, upper, judgement)
+CHANGES = {
+    ("SDF1", "delayed_days"): (0.88, 0.80, 0.97, "improved"),
+    ("SDF2", "ambulance_per_day"): (1.06, 1.02, 1.10, "higher"),
+    ("SDF1", "reablement_at_home"): (-3.1, -5.0, -1.2, "worsened"),
+    ("SDF3", "long_term_care"): (None, None, None, "not_enough_data"),
+}
 TRENDS = {
     ("SDF1", "delayed_days"): ("decreasing", True),
     ("SDF2", "ambulance_per_day"): ("increasing", True),
@@ -226,7 +233,11 @@ def _value_rows() -> list[dict[str, Any]]:
                 borough = sum(v[0] for v in values) / len(values)
                 areas = [("sdf", *sdf, values[i]) for i, sdf in enumerate(SDFS)]
                 areas.append(("borough", *BOROUGH, (borough, borough * 0.98, borough * 1.02)))
-                for area_type, code, name, (value, lower, upper) in areas:
+                # delayed days: a month's own rate, a twelfth or so of the year's
+                annualised = (iid, period_type) == ("delayed_days", "month")
+                factor = _annualisation(month) if annualised else 1.0
+                for area_type, code, name, (comparable, low, high) in areas:
+                    value, lower, upper = comparable / factor, low / factor, high / factor
                     suppressed = (code, iid, month) in SUPPRESSED_MONTHS
                     is_sdf = area_type == "sdf"
                     england = (
@@ -283,9 +294,20 @@ def _value_rows() -> list[dict[str, Any]]:
                         "indicator_type": indicator["indicator_type"],
                         "target_value": indicator["target_value"],
                         "target_status": None if suppressed else status,
+                        "annualisation_factor": factor,
+                        "comparable_value": None if suppressed else comparable,
+                        "comparable_lower_ci_95": None if suppressed else low,
+                        "comparable_upper_ci_95": None if suppressed else high,
                     }
                     rows.append(row)
     return rows
+
+
+def _annualisation(month: date) -> float:
+    """Days in the 12 months ending with the month over the days in the month."""
+    end = _month_end(month)
+    start = date(month.year - 1 + (month.month // 12), month.month % 12 + 1, 1)
+    return ((end - start).days + 1) / end.day
 
 
 def _month_end(month: date) -> date:
@@ -355,6 +377,27 @@ def _profile_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "trend_direction": direction,
             "trend_judgement": _judgement(direction, indicator["polarity"]),
             "is_trend_significant": significant,
+            "trend_dispersion": 3.2 if iid == "delayed_days" else 1.0,
+        }
+        difference = indicator["method"] == "proportion"
+        change, low, high, judgement = CHANGES.get(
+            (code, iid),
+            (0.4, -1.5, 2.3, "no_significant_change")
+            if difference
+            else (1.01, 0.95, 1.07, "no_significant_change"),
+        )
+        row |= {
+            "change_current_value": None if change is None else value["indicator_value"],
+            "change_previous_value": None
+            if change is None or value["indicator_value"] is None
+            else value["indicator_value"] - change
+            if difference
+            else value["indicator_value"] / change,
+            "change_type": "difference" if difference else "ratio",
+            "change_value": change,
+            "change_lower_ci_95": low,
+            "change_upper_ci_95": high,
+            "change_judgement": judgement,
         }
         if suppressed:
             row |= {
@@ -367,6 +410,12 @@ def _profile_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "comparison_with_england": None,
                 "is_outlier": None,
                 "target_status": None,
+                "change_current_value": None,
+                "change_previous_value": None,
+                "change_value": None,
+                "change_lower_ci_95": None,
+                "change_upper_ci_95": None,
+                "change_judgement": None,
             }
         rows.append(row)
     return rows

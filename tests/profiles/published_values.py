@@ -21,6 +21,14 @@ COMPARISON_WORDS = {
     "": ("not compared", "no england value", "suppressed"),
 }
 TARGET_WORDS = {"met": "target met", "not_met": "target not met", "": "not judged"}
+CHANGE_WORDS = {
+    "improved": "a significant improvement",
+    "worsened": "a significant worsening",
+    "higher": "a significant rise",
+    "lower": "a significant fall",
+    "no_significant_change": "not a significant change",
+    "not_enough_data": "no comparison with the previous 12 months",
+}
 
 
 @dataclass(frozen=True)
@@ -28,8 +36,9 @@ class Published:
     headlines: dict[tuple[str, str], dict[str, Any]]  # (area_code, indicator_id)
     decimals: dict[str, int]
     targets: dict[str, float | None]
-    trend_series: dict[str, str]
+    headline_series: dict[str, str]
     series: dict[tuple[str, str, str], list[tuple[date, float | None]]]
+    comparable: dict[tuple[str, str], list[tuple[date, float | None]]]  # single months
     population: dict[str, int]
     bands: dict[str, list[tuple[str, int | None]]]  # area -> (age band, people), youngest first
     sdfs: dict[str, str]  # code -> name
@@ -48,23 +57,29 @@ def read(published_db: Path) -> Published:
         catalogue = _dicts(connection, "select * from sdf.sdf_indicator_catalogue")
         values = _dicts(
             connection,
-            "select indicator_id, area_code, period_type, period_month, indicator_value "
-            "from sdf.sdf_indicator_values order by period_month",
+            "select indicator_id, area_code, period_type, period_month, indicator_value, "
+            "comparable_value from sdf.sdf_indicator_values order by period_month",
         )
         bands = connection.execute(
             "select area_code, age_band, registered_patients from sdf.sdf_population "
             "order by area_code, age_band_order"
         ).fetchall()
     series: dict[tuple[str, str, str], list[tuple[date, float | None]]] = {}
+    comparable: dict[tuple[str, str], list[tuple[date, float | None]]] = {}
     for row in values:
         key = (row["indicator_id"], row["area_code"], row["period_type"])
         series.setdefault(key, []).append((row["period_month"], row["indicator_value"]))
+        if row["period_type"] == "month":
+            comparable.setdefault(key[:2], []).append(
+                (row["period_month"], row["comparable_value"])
+            )
     return Published(
         headlines={(h["area_code"], h["indicator_id"]): h for h in headlines},
         decimals={c["indicator_id"]: c["decimal_places"] for c in catalogue},
         targets={c["indicator_id"]: c["target_value"] for c in catalogue},
-        trend_series={c["indicator_id"]: c["trend_series"] for c in catalogue},
+        headline_series={c["indicator_id"]: c["headline_period_type"] for c in catalogue},
         series=series,
+        comparable=comparable,
         population={
             area: sum(people or 0 for a, _, people in bands if a == area)
             for area in {a for a, _, _ in bands}
@@ -175,6 +190,10 @@ def mismatches(element: dict[str, Any], published: Published) -> list[str]:
         ]
         expect(set(element["raw"].split()) == set(worse), "SDFs worse than the borough differ")
         expect(all(published.sdfs[code] in text for code in worse), "an SDF worse is not named")
+    elif field == "change_judgement":
+        expect(element["raw"] == (value or ""), "change differs from the mart")
+        change = CHANGE_WORDS.get(value or "", "suppressed")
+        expect(change in text.lower(), f"change not said in words ({change!r})")
     elif field in {"numerator", "denominator"}:
         expect(element["raw"] == raw(value), "count differs from the mart")
         expect(text == (shown(value) if value is not None else SUPPRESSED_WORDS), "count shown")

@@ -46,8 +46,10 @@ TREND_CHARTS = """
 Array.from(document.querySelectorAll('article.card')).map(card => {
   const chart = card.querySelector('.plotly-graph-div');
   const main = chart.data.find(t => t.mode === 'lines+markers');
+  const months = chart.data.find(t => t.mode === 'markers' && t.name.startsWith('single months'));
   return {indicator: card.dataset.indicator, area: card.dataset.area,
-          name: main.name, x: Array.from(main.x), y: Array.from(main.y)};
+          name: main.name, x: Array.from(main.x), y: Array.from(main.y),
+          month_x: months ? Array.from(months.x) : [], month_y: months ? Array.from(months.y) : []};
 })
 """
 
@@ -88,15 +90,23 @@ def value_problems(
 
 
 def check_trend(chart: dict, published: published_values.Published) -> None:
-    """The trend line is the published series the trend was tested on, month by month."""
-    headline = published.headlines[(chart["area"], chart["indicator"])]
-    period_type = headline["trend_period_type"] or published.trend_series[chart["indicator"]]
+    """The trend line is the published headline series, month by month; the single
+    months beside a 12-month line are the published comparable (annualised) values."""
+    period_type = published.headline_series[chart["indicator"]]
     series = dict(published.series[(chart["indicator"], chart["area"], period_type)])
     assert chart["x"], chart
     for x, y in zip(chart["x"], chart["y"], strict=True):
         month = date.fromisoformat(str(x)[:10])
         assert series[month] == y, (chart["indicator"], chart["area"], month, series[month], y)
     assert len(chart["x"]) <= 24
+    months = dict(published.comparable.get((chart["indicator"], chart["area"]), []))
+    if period_type == "month":
+        assert not chart["month_x"], chart
+        return
+    assert len(chart["month_x"]) == min(len(months), 24), chart
+    for x, y in zip(chart["month_x"], chart["month_y"], strict=True):
+        month = date.fromisoformat(str(x)[:10])
+        assert months[month] == y, (chart["indicator"], chart["area"], month, months[month], y)
 
 
 def check_population(chart: dict, published: published_values.Published) -> None:

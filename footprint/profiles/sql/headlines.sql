@@ -27,6 +27,14 @@ select
     trend_judgement,
     is_trend_significant,
     target_value,
-    target_status
+    target_status,
+    trend_dispersion,
+    change_current_value,
+    change_previous_value,
+    change_type,
+    change_value,
+    change_lower_ci_95 as change_lower,
+    change_upper_ci_95 as change_upper,
+    change_judgement
 from sdf.sdf_profiles
 order by area_type, area_code, display_order

@@ -1,10 +1,19 @@
-{#- The recent-trend test (macro recent_trend: weighted least squares on five points,
-    chi-squared > 9.5495 and a slope whose sign survives dropping each point) for every
-    indicator and area, on the series the catalogue names (trend_series) with points
-    trend_step_months apart ending at the latest period: with the defaults, the rolling
-    12-month values at the latest month and 3, 6, 9 and 12 months before, spanning the
-    24 months. Overlapping 12-month windows are not independent, so the test is read as
-    the direction of travel, as the catalogue documents. -#}
+{#- The recent-trend test (macro recent_trend: weighted least squares, chi-squared >
+    9.5495 and a slope whose sign survives dropping each point) for every indicator and
+    area, on the series the catalogue names (trend_series), ending at the latest period:
+    - month: the single months of the last 24 (var trend_months), on the comparable
+      scale (annualised where a month is a rate per head), at least 12 of them with a
+      value; the weights 1 / variance assume Poisson (or binomial) spread, which
+      clustered events exceed (one delayed spell gives many delayed days, one frequent
+      attender many attendances), so the slope's variance is multiplied by the series'
+      own dispersion factor (Pearson chi-squared over degrees of freedom, when above 1:
+      quasi-Poisson). Non-overlapping months are independent points, so the test has
+      the power five overlapping 12-month windows lacked.
+    - rolling_12_months (measures defined over 12 months only): five rolling values
+      trend_step_months apart, as Fingertips; overlapping windows are not independent,
+      so this reads as the direction of travel only, and no dispersion is estimated
+      from five smoothed points. -#}
+{%- set trend_months = var('trend_months', 24) %}
 with indicator_values as (
 
     select * from {{ ref('fct_indicator_values') }}
@@ -26,17 +35,20 @@ latest_periods as (
 
 ),
 
-trend_points as (
+series_points as (
 
     select
         indicator_values.indicator_id,
         indicator_values.area_code,
         indicator_values.period_type,
         indicator_values.period_month,
-        indicator_values.indicator_value,
-        indicator_values.lower_ci_95,
-        indicator_values.upper_ci_95,
-        indicator_values.polarity
+        indicator_values.comparable_value,
+        indicator_values.comparable_lower_ci_95,
+        indicator_values.comparable_upper_ci_95,
+        indicator_values.polarity,
+        catalogue.trend_step_months,
+        {{ dbt.datediff('indicator_values.period_month', 'latest_periods.latest_period_month', 'month') }}
+            as months_before_latest
     from indicator_values
     inner join catalogue
         on indicator_values.indicator_id = catalogue.indicator_id
@@ -45,23 +57,59 @@ trend_points as (
         on indicator_values.indicator_id = latest_periods.indicator_id
         and indicator_values.period_type = latest_periods.period_type
     where indicator_values.period_month <= latest_periods.latest_period_month
-        and mod(
-        {{ dbt.datediff('indicator_values.period_month', 'latest_periods.latest_period_month', 'month') }},
-        catalogue.trend_step_months
-    ) = 0
+
+),
+
+monthly_points as (
+
+    select * from series_points
+    where period_type = 'month'
+        and months_before_latest < {{ trend_months }}
+
+),
+
+rolling_points as (
+
+    select * from series_points
+    where period_type = 'rolling_12_months'
+        and mod(months_before_latest, trend_step_months) = 0
+
+),
+
+monthly_trends as (
+
+    {{ footprint.recent_trend(
+        'monthly_points',
+        partition_by=['indicator_id', 'area_code', 'period_type'],
+        order_by='period_month',
+        value='comparable_value',
+        lower='comparable_lower_ci_95',
+        upper='comparable_upper_ci_95',
+        polarity='polarity',
+        points=trend_months,
+        min_points=(trend_months / 2) | int,
+        overdispersion=true) }}
+
+),
+
+rolling_trends as (
+
+    {{ footprint.recent_trend(
+        'rolling_points',
+        partition_by=['indicator_id', 'area_code', 'period_type'],
+        order_by='period_month',
+        value='comparable_value',
+        lower='comparable_lower_ci_95',
+        upper='comparable_upper_ci_95',
+        polarity='polarity') }}
 
 ),
 
 trends as (
 
-    {{ footprint.recent_trend(
-        'trend_points',
-        partition_by=['indicator_id', 'area_code', 'period_type'],
-        order_by='period_month',
-        value='indicator_value',
-        lower='lower_ci_95',
-        upper='upper_ci_95',
-        polarity='polarity') }}
+    select * from monthly_trends
+    union all
+    select * from rolling_trends
 
 ),
 
@@ -76,6 +124,7 @@ final as (
         last_period as trend_last_period_month,
         {{ footprint.statistics_double('slope') }} as trend_slope_per_step,
         {{ footprint.statistics_double('chi_squared') }} as trend_chi_squared,
+        {{ footprint.statistics_double('dispersion') }} as trend_dispersion,
         cast(direction as {{ dbt.type_string() }}) as trend_direction,
         cast(trend as {{ dbt.type_string() }}) as trend_judgement,
         direction in ('increasing', 'decreasing') as is_trend_significant

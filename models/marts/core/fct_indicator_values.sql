@@ -13,7 +13,14 @@
     the same deliveries). A period covered less than var('indicator_min_coverage')
     (default 0.5) has no value; the latest period is the latest one with enough data.
     Sums of floating-point numerators and denominators are exact (statistics_exact_sum),
-    so two builds of the same deliveries give the same values to the last bit. -#}
+    so two builds of the same deliveries give the same values to the last bit.
+    Comparable values (comparable_value and its limits) put a single month on the scale
+    of the rolling 12 months ending with it, so both can share one chart axis: a month's
+    events per head (crude rates and DSRs over a population, summed over the period) are
+    annualised, times the days in the 12 months ending with the month over the days in
+    the month (annualisation_factor); proportions, per-day rates, the 12-month values
+    themselves and the indicators defined on their own terms (from_model: stocks, and
+    12-month measures) keep a factor of 1. -#}
 {%- set min_coverage = var('indicator_min_coverage', 0.5) %}
 with unioned_counts as (
 
@@ -189,6 +196,32 @@ areas as (
 
 ),
 
+annualised as (
+
+    -- one factor per indicator, period type and month (see the header)
+    select distinct
+        area_values.indicator_id,
+        area_values.period_type,
+        area_values.period_month,
+        case
+            when area_values.period_type = 'month'
+                and catalogue.method in ('crude_rate', 'dsr')
+                and catalogue.denominator_source in ('resident_population', 'registered_population')
+                and catalogue.rolling_12_months = 'sum_numerator_mean_denominator'
+                then
+                    cast({{ dbt.datediff(footprint.add_months(-11, 'area_values.period_month'),
+                        'reporting_months.month_end_date', 'day') }} + 1 as {{ footprint.statistics_type_double() }})
+                    / ({{ dbt.datediff('area_values.period_month', 'reporting_months.month_end_date', 'day') }} + 1)
+            else 1
+        end as annualisation_factor
+    from area_values
+    inner join catalogue
+        on area_values.indicator_id = catalogue.indicator_id
+    inner join reporting_months
+        on area_values.period_month = reporting_months.month_start_date
+
+),
+
 final as (
 
     select
@@ -238,7 +271,11 @@ final as (
             when catalogue.indicator_type = 'key_performance_target'
                 and area_values.period_type = catalogue.headline_period_type then
                 {{ footprint.target_status('area_values.indicator_value', 'catalogue.target_value', 'catalogue.polarity') }}
-        end as target_status
+        end as target_status,
+        {{ footprint.statistics_double('annualised.annualisation_factor') }} as annualisation_factor,
+        {{ footprint.statistics_double('area_values.indicator_value * annualised.annualisation_factor') }} as comparable_value,
+        {{ footprint.statistics_double('area_values.lower_ci_95 * annualised.annualisation_factor') }} as comparable_lower_ci_95,
+        {{ footprint.statistics_double('area_values.upper_ci_95 * annualised.annualisation_factor') }} as comparable_upper_ci_95
     from area_values
     inner join catalogue
         on area_values.indicator_id = catalogue.indicator_id
@@ -256,6 +293,10 @@ final as (
         and area_values.period_type = england.period_type
     left join areas
         on area_values.area_code = areas.area_code
+    inner join annualised
+        on area_values.indicator_id = annualised.indicator_id
+        and area_values.period_type = annualised.period_type
+        and area_values.period_month = annualised.period_month
 
 )
 

@@ -1,6 +1,7 @@
 {#- The SDF profile: for every area (each SDF and the borough) and indicator, the latest
     value of the catalogue's headline period type with its interval, the borough and
-    England values and comparisons, the 24-month trend, the outlier flag (the funnel's: fct_indicator_funnels) and, for key
+    England values and comparisons, the 24-month trend, the change against the previous
+    12 months, the outlier flag (the funnel's: fct_indicator_funnels) and, for key
     performance targets, progress against target. Unsuppressed: the published twin is
     sdf.sdf_profiles. -#}
 with indicator_values as (
@@ -18,6 +19,12 @@ trends as (
 funnels as (
 
     select * from {{ ref('fct_indicator_funnels') }}
+
+),
+
+changes as (
+
+    select * from {{ ref('fct_indicator_changes') }}
 
 ),
 
@@ -81,7 +88,17 @@ final as (
         trends.trend_judgement,
         trends.is_trend_significant,
         latest_values.target_value,
-        latest_values.target_status
+        latest_values.target_status,
+        trends.trend_dispersion,
+        changes.change_current_numerator,
+        changes.change_previous_numerator,
+        changes.change_current_value,
+        changes.change_previous_value,
+        changes.change_type,
+        changes.change_value,
+        changes.change_lower_ci_95,
+        changes.change_upper_ci_95,
+        changes.change_judgement
     from latest_values
     inner join catalogue
         on latest_values.indicator_id = catalogue.indicator_id
@@ -93,6 +110,9 @@ final as (
         and latest_values.period_type = funnels.period_type
         and latest_values.period_month = funnels.period_month
         and latest_values.area_code = funnels.area_code
+    left join changes
+        on latest_values.indicator_id = changes.indicator_id
+        and latest_values.area_code = changes.area_code
 
 )
 

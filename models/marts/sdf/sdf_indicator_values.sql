@@ -38,7 +38,11 @@ final as (
         {{ footprint.disclose_rate('is_outlier', 'numerator') }} as is_outlier,
         indicator_type,
         target_value,
-        {{ footprint.disclose_rate('target_status', 'numerator') }} as target_status
+        {{ footprint.disclose_rate('target_status', 'numerator') }} as target_status,
+        annualisation_factor,
+        {{ footprint.disclose_rate('comparable_value', 'numerator') }} as comparable_value,
+        {{ footprint.disclose_rate('comparable_lower_ci_95', 'numerator') }} as comparable_lower_ci_95,
+        {{ footprint.disclose_rate('comparable_upper_ci_95', 'numerator') }} as comparable_upper_ci_95
     from indicator_values
 
 )

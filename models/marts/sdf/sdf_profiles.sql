@@ -1,6 +1,7 @@
 {#- Published SDF profile: fct_sdf_profiles under disclosure control (counts of 1-7
     suppressed, others rounded to the nearest 5; the value, interval and comparisons of
-    a suppressed count suppressed). Aggregates only: no person-level rows, no pseudonyms. -#}
+    a suppressed count suppressed; the change against the previous 12 months suppressed
+    when either period's count is). Aggregates only: no person-level rows, no pseudonyms. -#}
 with profiles as (
 
     select * from {{ ref('fct_sdf_profiles') }}
@@ -47,7 +48,15 @@ final as (
         trend_judgement,
         is_trend_significant,
         target_value,
-        {{ footprint.disclose_rate('target_status', 'numerator') }} as target_status
+        {{ footprint.disclose_rate('target_status', 'numerator') }} as target_status,
+        trend_dispersion,
+        {{ footprint.disclose_rate('change_current_value', 'change_current_numerator') }} as change_current_value,
+        {{ footprint.disclose_rate('change_previous_value', 'change_previous_numerator') }} as change_previous_value,
+        change_type,
+        {{ footprint.disclose_rate(footprint.disclose_rate('change_value', 'change_previous_numerator'), 'change_current_numerator') }} as change_value,
+        {{ footprint.disclose_rate(footprint.disclose_rate('change_lower_ci_95', 'change_previous_numerator'), 'change_current_numerator') }} as change_lower_ci_95,
+        {{ footprint.disclose_rate(footprint.disclose_rate('change_upper_ci_95', 'change_previous_numerator'), 'change_current_numerator') }} as change_upper_ci_95,
+        {{ footprint.disclose_rate(footprint.disclose_rate('change_judgement', 'change_previous_numerator'), 'change_current_numerator') }} as change_judgement
     from profiles
 
 )

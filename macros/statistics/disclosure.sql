@@ -27,3 +27,24 @@
 {% macro disclose_rate(rate, count) -%}
     case when {{ footprint.is_suppressed(count) }} then null else {{ rate }} end
 {%- endmacro %}
+
+{#- Secondary suppression. Where the cells of a group add up to a total that is
+    published (an SDF's count, broken down by practice, say), one suppressed cell could
+    be recovered as the total minus the other cells. So within each group (partition_by),
+    when exactly one cell is suppressed by the rule above and the total is not, the
+    smallest other cell with a count above 0 is suppressed too (ties: the first by
+    tie_break). A window expression: true for that one cell, false for every other. -#}
+{% macro is_secondary_suppressed(count, partition_by, tie_break) -%}
+    {%- set window = 'partition by ' ~ partition_by -%}
+    {%- set candidate = '(not ' ~ footprint.is_suppressed(count) ~ ' and coalesce(' ~ count ~ ', 0) > 0)' -%}
+    coalesce(
+        {{ candidate }}
+        and sum(case when {{ footprint.is_suppressed(count) }} then 1 else 0 end) over ({{ window }}) = 1
+        and not {{ footprint.is_suppressed('sum(' ~ count ~ ') over (' ~ window ~ ')') }}
+        and row_number() over (
+            {{ window }}
+            order by case when {{ candidate }} then 0 else 1 end, {{ count }}, {{ tie_break }}
+        ) = 1,
+        false
+    )
+{%- endmacro %}

@@ -91,22 +91,9 @@ crude_intervals as (
 
     select
         crude_values.*,
-        case method
-            when 'proportion' then
-                case when denominator > 0 then numerator / denominator * multiplier end
-            when 'crude_rate' then {{ footprint.crude_rate_value('numerator', 'denominator', 'multiplier') }}
-            when 'count' then numerator
-        end as indicator_value,
-        case method
-            when 'proportion' then {{ footprint.wilson_lower('numerator', 'denominator') }} * multiplier
-            when 'crude_rate' then {{ footprint.crude_rate_lower('numerator', 'denominator', 'multiplier') }}
-            when 'count' then {{ footprint.byars_lower('numerator') }}
-        end as lower_ci_95,
-        case method
-            when 'proportion' then {{ footprint.wilson_upper('numerator', 'denominator') }} * multiplier
-            when 'crude_rate' then {{ footprint.crude_rate_upper('numerator', 'denominator', 'multiplier') }}
-            when 'count' then {{ footprint.byars_upper('numerator') }}
-        end as upper_ci_95
+        {{ footprint.indicator_value('method', 'numerator', 'denominator', 'multiplier') }} as indicator_value,
+        {{ footprint.indicator_lower('method', 'numerator', 'denominator', 'multiplier') }} as lower_ci_95,
+        {{ footprint.indicator_upper('method', 'numerator', 'denominator', 'multiplier') }} as upper_ci_95
     from crude_values
 
 ),

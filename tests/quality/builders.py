@@ -99,6 +99,7 @@ MART_MODELS = {
     "sdf_indicator_catalogue": ("sdf", ["published"]),
     "sdf_population": ("sdf", ["published"]),
     "sdf_population_monthly": ("sdf", ["published"]),
+    "sdf_indicator_breakdowns": ("sdf", ["published"]),
     "lookup_sdfs": ("lookups", ["published"]),
     "lookup_lsoas": ("lookups", ["published"]),
     "lookup_wards": ("lookups", ["published"]),

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from footprint.paths import published_dir
-from footprint.profiles import charts, formatting, pages
+from footprint.profiles import breakdowns, charts, formatting, pages
 from footprint.profiles.marts import ProfileDataError, PublishedProfiles, read_published
 from footprint.publish.publisher import DATABASE_NAME
 
@@ -79,6 +79,7 @@ def render_sdf(published: PublishedProfiles, sdf_code: str) -> str:
     template = environment().get_template("sdf_profile.html.j2")
     return template.render(
         page=pages.sdf_page(published, sdf_code),
+        breakdowns=breakdowns.sdf_breakdowns(published, sdf_code),
         publication=published.publication,
         plotly_js=plotly_js(),
         **_layout(landscape=False, page_width=PROFILE_WIDTH),

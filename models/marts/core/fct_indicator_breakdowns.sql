@@ -269,7 +269,8 @@ final as (
         {{ footprint.statistics_double('case when sdf_values.has_sufficient_data then unit_values.lower_ci_95 end') }} as lower_ci_95,
         {{ footprint.statistics_double('case when sdf_values.has_sufficient_data then unit_values.upper_ci_95 end') }} as upper_ci_95,
         sdf_values.indicator_value as sdf_value,
-        case when sdf_values.has_sufficient_data then
+        -- a count per day grows with the size of the area: not compared with the SDF's
+        case when sdf_values.has_sufficient_data and catalogue.denominator_source <> 'days' then
             {{ footprint.compare_to_benchmark('unit_values.lower_ci_95', 'unit_values.upper_ci_95',
                 'sdf_values.indicator_value', 'sdf_values.polarity') }}
         end as comparison_with_sdf
@@ -277,6 +278,8 @@ final as (
     inner join sdf_values
         on unit_values.indicator_id = sdf_values.indicator_id
         and unit_values.sdf_code = sdf_values.area_code
+    inner join catalogue
+        on unit_values.indicator_id = catalogue.indicator_id
 
 )
 

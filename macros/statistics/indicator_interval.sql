@@ -27,3 +27,19 @@
         when 'count' then {{ footprint.byars_upper(numerator) }}
     end
 {%- endmacro %}
+
+{#- indicator_value, indicator_lower and indicator_upper as the columns indicator_value,
+    lower_ci_95 and upper_ci_95 of a select. -#}
+{% macro indicator_interval_columns(method, numerator, denominator, multiplier) -%}
+    {{ footprint.indicator_value(method, numerator, denominator, multiplier) }} as indicator_value,
+    {{ footprint.indicator_lower(method, numerator, denominator, multiplier) }} as lower_ci_95,
+    {{ footprint.indicator_upper(method, numerator, denominator, multiplier) }} as upper_ci_95
+{%- endmacro %}
+
+{#- dsr_value, dsr_lower and dsr_upper (aggregates over age bands) as the columns
+    indicator_value, lower_ci_95 and upper_ci_95 of a grouped select. -#}
+{% macro dsr_interval_columns(count, population, standard_population, multiplier) -%}
+    {{ footprint.dsr_value(count, population, standard_population, multiplier=multiplier) }} as indicator_value,
+    {{ footprint.dsr_lower(count, population, standard_population, multiplier=multiplier) }} as lower_ci_95,
+    {{ footprint.dsr_upper(count, population, standard_population, multiplier=multiplier) }} as upper_ci_95
+{%- endmacro %}

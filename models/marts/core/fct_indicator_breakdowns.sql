@@ -100,59 +100,27 @@ window_cells as (
 
 unit_cells as (
 
+    -- practice and PCN where the records carry the practice; neighbourhoods for the
+    -- indicators attributed by residence (every record has an LSOA)
+    {%- set breakdowns = [
+        ('practice', "coalesce(practice_code, 'not_recorded')", "coalesce(practice_name, 'Practice not recorded')", 'null', 'is_practice_recorded'),
+        ('pcn', "coalesce(pcn_code, 'not_recorded')", "coalesce(pcn_name, 'PCN not recorded')", 'null', 'is_practice_recorded'),
+        ('lsoa', 'lsoa_code', 'lsoa_name', 'imd_decile', "attribution = 'residence'"),
+        ('ward', 'ward_code', 'ward_name', 'null', "attribution = 'residence'"),
+        ('imd_decile', dbt.cast('imd_decile', dbt.type_string()),
+            "'IMD decile ' || " ~ dbt.cast('imd_decile', dbt.type_string()), 'imd_decile', "attribution = 'residence'"),
+    ] %}
+    {%- for breakdown_type, code, name, decile, condition in breakdowns %}
     select
         indicator_id, sdf_code, age_band, numerator, denominator,
-        'practice' as breakdown_type,
-        coalesce(practice_code, 'not_recorded') as breakdown_code,
-        coalesce(practice_name, 'Practice not recorded') as breakdown_name,
-        cast(null as integer) as imd_decile
+        '{{ breakdown_type }}' as breakdown_type,
+        {{ code }} as breakdown_code,
+        {{ name }} as breakdown_name,
+        cast({{ decile }} as integer) as imd_decile
     from window_cells
-    where is_practice_recorded
-
-    union all
-
-    select
-        indicator_id, sdf_code, age_band, numerator, denominator,
-        'pcn' as breakdown_type,
-        coalesce(pcn_code, 'not_recorded') as breakdown_code,
-        coalesce(pcn_name, 'PCN not recorded') as breakdown_name,
-        cast(null as integer) as imd_decile
-    from window_cells
-    where is_practice_recorded
-
-    union all
-
-    -- neighbourhoods for indicators attributed by residence (every record has an LSOA)
-    select
-        indicator_id, sdf_code, age_band, numerator, denominator,
-        'lsoa' as breakdown_type,
-        lsoa_code as breakdown_code,
-        lsoa_name as breakdown_name,
-        imd_decile
-    from window_cells
-    where attribution = 'residence'
-
-    union all
-
-    select
-        indicator_id, sdf_code, age_band, numerator, denominator,
-        'ward' as breakdown_type,
-        ward_code as breakdown_code,
-        ward_name as breakdown_name,
-        cast(null as integer) as imd_decile
-    from window_cells
-    where attribution = 'residence'
-
-    union all
-
-    select
-        indicator_id, sdf_code, age_band, numerator, denominator,
-        'imd_decile' as breakdown_type,
-        cast(imd_decile as {{ dbt.type_string() }}) as breakdown_code,
-        'IMD decile ' || cast(imd_decile as {{ dbt.type_string() }}) as breakdown_name,
-        imd_decile
-    from window_cells
-    where attribution = 'residence'
+    where {{ condition }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 
 ),
 
@@ -192,9 +160,7 @@ crude_intervals as (
 
     select
         {{ unit_key | join(', ') }}, breakdown_name, imd_decile, numerator, denominator,
-        {{ footprint.indicator_value('catalogue.method', 'numerator', 'denominator', 'catalogue.multiplier') }} as indicator_value,
-        {{ footprint.indicator_lower('catalogue.method', 'numerator', 'denominator', 'catalogue.multiplier') }} as lower_ci_95,
-        {{ footprint.indicator_upper('catalogue.method', 'numerator', 'denominator', 'catalogue.multiplier') }} as upper_ci_95
+        {{ footprint.indicator_interval_columns('catalogue.method', 'numerator', 'denominator', 'catalogue.multiplier') }}
     from unit_sums
     inner join catalogue using (indicator_id)
     where catalogue.method <> 'dsr'
@@ -222,12 +188,8 @@ standardised_intervals as (
         max(standardised_units.imd_decile) as imd_decile,
         {{ footprint.statistics_exact_sum('coalesce(unit_sums.numerator, 0)') }} as numerator,
         {{ footprint.statistics_exact_sum('unit_sums.denominator') }} as denominator,
-        {{ footprint.dsr_value('unit_sums.numerator', 'unit_sums.denominator', 'standardised_units.esp2013_standard_population',
-            multiplier='max(catalogue.multiplier)') }} as indicator_value,
-        {{ footprint.dsr_lower('unit_sums.numerator', 'unit_sums.denominator', 'standardised_units.esp2013_standard_population',
-            multiplier='max(catalogue.multiplier)') }} as lower_ci_95,
-        {{ footprint.dsr_upper('unit_sums.numerator', 'unit_sums.denominator', 'standardised_units.esp2013_standard_population',
-            multiplier='max(catalogue.multiplier)') }} as upper_ci_95
+        {{ footprint.dsr_interval_columns('unit_sums.numerator', 'unit_sums.denominator',
+            'standardised_units.esp2013_standard_population', 'max(catalogue.multiplier)') }}
     from standardised_units
     inner join catalogue
         on standardised_units.indicator_id = catalogue.indicator_id

@@ -91,9 +91,7 @@ crude_intervals as (
 
     select
         crude_values.*,
-        {{ footprint.indicator_value('method', 'numerator', 'denominator', 'multiplier') }} as indicator_value,
-        {{ footprint.indicator_lower('method', 'numerator', 'denominator', 'multiplier') }} as lower_ci_95,
-        {{ footprint.indicator_upper('method', 'numerator', 'denominator', 'multiplier') }} as upper_ci_95
+        {{ footprint.indicator_interval_columns('method', 'numerator', 'denominator', 'multiplier') }}
     from crude_values
 
 ),
@@ -112,12 +110,8 @@ standardised_intervals as (
         max(catalogue.method) as method,
         max(catalogue.multiplier) as multiplier,
         min(counts.data_coverage) as data_coverage,
-        {{ footprint.dsr_value('counts.numerator', 'counts.denominator', 'age_bands.esp2013_standard_population',
-            multiplier='max(catalogue.multiplier)') }} as indicator_value,
-        {{ footprint.dsr_lower('counts.numerator', 'counts.denominator', 'age_bands.esp2013_standard_population',
-            multiplier='max(catalogue.multiplier)') }} as lower_ci_95,
-        {{ footprint.dsr_upper('counts.numerator', 'counts.denominator', 'age_bands.esp2013_standard_population',
-            multiplier='max(catalogue.multiplier)') }} as upper_ci_95
+        {{ footprint.dsr_interval_columns('counts.numerator', 'counts.denominator',
+            'age_bands.esp2013_standard_population', 'max(catalogue.multiplier)') }}
     from counts
     inner join catalogue
         on counts.indicator_id = catalogue.indicator_id

@@ -12,12 +12,12 @@ from footprint.profiles.marts import BreakdownCell, Indicator, PublishedProfiles
 
 NOT_RECORDED = "not_recorded"
 COLLAPSED = ("practice", "pcn")  # rows with nothing to show are counted, not listed
-TITLES = {
-    "practice": ("By GP practice", "practices"),
-    "pcn": ("By primary care network (PCN)", "PCNs"),
-    "lsoa": ("By neighbourhood (LSOA) and its deprivation decile", "neighbourhoods"),
-    "ward": ("By ward", "wards"),
-    "imd_decile": ("By deprivation decile of the neighbourhood", "deciles"),
+TITLES = {  # title, first column's heading, plural for "n more ... not listed"
+    "practice": ("By GP practice", "Practice", "practices"),
+    "pcn": ("By primary care network (PCN)", "PCN", "PCNs"),
+    "lsoa": ("By neighbourhood (LSOA) and its deprivation decile", "Neighbourhood", "LSOAs"),
+    "ward": ("By ward", "Ward", "wards"),
+    "imd_decile": ("By deprivation decile of the neighbourhood", "Decile", "deciles"),
 }
 
 
@@ -36,6 +36,7 @@ class BreakdownTable:
     indicators: list[Indicator]
     rows: list[BreakdownRow]
     rows_all_suppressed: int  # practices or PCNs left out: nothing in them to show
+    heading: str
     noun: str
     periods: list[tuple[date, date]]  # the 12 months of each column
     sdf_values: list[float | None]  # the whole SDF's value in each column
@@ -84,13 +85,14 @@ def _table(
             )
         )
     firsts = [next(c for c in cells if c.indicator_id == i.indicator_id) for i in shown]
-    title, noun = TITLES[breakdown_type]
+    title, heading, noun = TITLES[breakdown_type]
     return BreakdownTable(
         breakdown_type=breakdown_type,
         title=title,
         indicators=shown,
         rows=sorted(rows, key=_order),
         rows_all_suppressed=hidden,
+        heading=heading,
         noun=noun,
         periods=[(c.period_start_date, c.period_end_date) for c in firsts],
         sdf_values=[c.sdf_value for c in firsts],

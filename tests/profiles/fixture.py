@@ -437,7 +437,7 @@ def _breakdown_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "is_suppressed": suppression is not None,
             "is_secondary_suppressed": suppression == "secondary",
             "numerator": None if suppression else 100,
-            "denominator": None if suppression == "secondary" else 5000,
+            "denominator": None if suppression else 5000,
             "indicator_value": value,
             "lower_ci_95": value and value * 0.9,
             "upper_ci_95": value and value * 1.1,

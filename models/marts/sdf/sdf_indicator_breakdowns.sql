@@ -1,10 +1,10 @@
 {#- Published: inside each SDF, each indicator by GP practice, PCN, LSOA, ward and
     deprivation decile for the latest rolling 12 months, under disclosure control. A
     count of 1-7 is suppressed and others are rounded to the nearest 5 (as
-    sdf_indicator_values); and because the cells of a breakdown add up to the SDF's
-    published total, a breakdown with one suppressed cell has the next smallest cell
-    suppressed too (secondary suppression), numerators and denominators alike. The
-    value, interval and comparison of a row with either count suppressed are withheld.
+    sdf_indicator_values), and a row with either count suppressed shows neither count nor
+    its value, interval and comparison; because the rows of a breakdown add up to the
+    SDF's published totals, a breakdown with one suppressed row has the next smallest
+    row suppressed too (secondary suppression).
     Aggregates only. -#}
 {%- set group = 'indicator_id, sdf_code, breakdown_type, period_month' %}
 with breakdowns as (
@@ -17,10 +17,8 @@ flagged as (
 
     select
         breakdowns.*,
-        {{ footprint.is_suppressed('numerator') }} as is_numerator_primary,
-        {{ footprint.is_secondary_suppressed('numerator', group, 'breakdown_code') }} as is_numerator_secondary,
-        {{ footprint.is_suppressed('denominator') }} as is_denominator_primary,
-        {{ footprint.is_secondary_suppressed('denominator', group, 'breakdown_code') }} as is_denominator_secondary
+        {{ footprint.is_suppressed('numerator') }} or {{ footprint.is_suppressed('denominator') }} as is_primary,
+        {{ footprint.is_secondary_suppressed(['numerator', 'denominator'], group, 'breakdown_code') }} as is_secondary
     from breakdowns
 
 ),
@@ -43,17 +41,12 @@ final as (
         method,
         unit,
         polarity,
-        is_numerator_primary or is_numerator_secondary
-            or is_denominator_primary or is_denominator_secondary as is_suppressed,
-        not (is_numerator_primary or is_denominator_primary)
-            and (is_numerator_secondary or is_denominator_secondary) as is_secondary_suppressed,
-        case when not is_numerator_secondary then {{ footprint.disclose_count('numerator') }} end as numerator,
-        case when not is_denominator_secondary then {{ footprint.disclose_count('denominator') }} end as denominator,
+        is_primary or is_secondary as is_suppressed,
+        is_secondary as is_secondary_suppressed,
+        case when not (is_primary or is_secondary) then {{ footprint.disclose_count('numerator') }} end as numerator,
+        case when not (is_primary or is_secondary) then {{ footprint.disclose_count('denominator') }} end as denominator,
         {%- for column in ['indicator_value', 'lower_ci_95', 'upper_ci_95', 'comparison_with_sdf'] %}
-        case
-            when not (is_numerator_primary or is_numerator_secondary
-                or is_denominator_primary or is_denominator_secondary) then {{ column }}
-        end as {{ column }},
+        case when not (is_primary or is_secondary) then {{ column }} end as {{ column }},
         {%- endfor %}
         sdf_value
     from flagged

@@ -1,7 +1,7 @@
 {#- Secondary suppression holds in what is published: no breakdown of an SDF whose total
     is published (sdf_indicator_values, not suppressed) has exactly one suppressed
     numerator, or exactly one suppressed denominator, which could be recovered as the
-    total minus the other rows. Returns one row per breakdown that does. -#}
+    total minus the other rows (a suppressed row shows neither count). Returns one row per breakdown that does. -#}
 
 with breakdowns as (
 
@@ -24,6 +24,7 @@ suppressed_cells as (
         breakdown_type,
         period_type,
         period_month,
+        count(*) as breakdown_rows,
         sum(case when numerator is null then 1 else 0 end) as suppressed_numerators,
         sum(case when denominator is null then 1 else 0 end) as suppressed_denominators
     from breakdowns
@@ -38,5 +39,7 @@ inner join sdf_values
     and suppressed_cells.sdf_code = sdf_values.area_code
     and suppressed_cells.period_type = sdf_values.period_type
     and suppressed_cells.period_month = sdf_values.period_month
-where (suppressed_cells.suppressed_numerators = 1 and sdf_values.numerator is not null)
-    or (suppressed_cells.suppressed_denominators = 1 and sdf_values.denominator is not null)
+-- a breakdown of one row is the SDF itself: nothing to subtract
+where suppressed_cells.breakdown_rows > 1
+    and ((suppressed_cells.suppressed_numerators = 1 and sdf_values.numerator is not null)
+        or (suppressed_cells.suppressed_denominators = 1 and sdf_values.denominator is not null))

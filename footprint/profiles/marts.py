@@ -23,8 +23,9 @@ CATALOGUE = "sdf.sdf_indicator_catalogue"
 PROFILES = "sdf.sdf_profiles"
 VALUES = "sdf.sdf_indicator_values"
 POPULATION = "sdf.sdf_population"
+BREAKDOWNS = "sdf.sdf_indicator_breakdowns"
 BUILD_INFO = "publication.build_info"
-REQUIRED = (CATALOGUE, PROFILES, VALUES, POPULATION, BUILD_INFO)
+REQUIRED = (CATALOGUE, PROFILES, VALUES, POPULATION, BREAKDOWNS, BUILD_INFO)
 
 KEY_PERFORMANCE_TARGET = "key_performance_target"
 
@@ -159,6 +160,26 @@ class AgeBand:
 
 
 @dataclass(frozen=True)
+class BreakdownCell:
+    """One published row of an SDF's breakdown: an indicator for one practice, PCN,
+    LSOA, ward or deprivation decile inside the SDF."""
+
+    sdf_code: str
+    indicator_id: str
+    breakdown_type: str
+    breakdown_code: str
+    breakdown_name: str | None
+    imd_decile: int | None
+    period_start_date: date
+    period_end_date: date
+    is_suppressed: bool
+    is_secondary_suppressed: bool
+    value: float | None
+    comparison_with_sdf: str | None
+    sdf_value: float | None
+
+
+@dataclass(frozen=True)
 class Area:
     code: str
     name: str
@@ -180,6 +201,7 @@ class PublishedProfiles:
     headlines: dict[tuple[str, str], Headline]
     series: dict[tuple[str, str, str], list[Point]]
     population: dict[str, list[AgeBand]]
+    breakdowns: list[BreakdownCell]
 
     def headline(self, area_code: str, indicator_id: str) -> Headline:
         return self.headlines[(area_code, indicator_id)]
@@ -246,6 +268,7 @@ def read_published(published_db: Path) -> PublishedProfiles:
         headlines = _rows(connection, "headlines.sql", Headline)
         points = _rows(connection, "series.sql", Point)
         bands = _rows(connection, "population.sql", AgeBand)
+        breakdowns = _rows(connection, "breakdowns.sql", BreakdownCell)
 
     sdfs, borough = _areas(headlines)
     shown = {(h.area_code, h.indicator_id) for h in headlines}
@@ -274,4 +297,5 @@ def read_published(published_db: Path) -> PublishedProfiles:
         headlines={(h.area_code, h.indicator_id): h for h in headlines},
         series=dict(series),
         population=dict(population),
+        breakdowns=breakdowns,
     )

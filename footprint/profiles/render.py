@@ -25,7 +25,7 @@ import jinja2
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from footprint.paths import published_dir
-from footprint.profiles import charts, formatting, pages
+from footprint.profiles import breakdowns, charts, formatting, pages
 from footprint.profiles.funnels import PublishedFunnels, funnel_section, read_funnels
 from footprint.profiles.marts import ProfileDataError, PublishedProfiles, read_published
 from footprint.publish.publisher import DATABASE_NAME
@@ -90,6 +90,7 @@ def render_sdf(published: PublishedProfiles, funnels: PublishedFunnels, sdf_code
     return template.render(
         page=pages.sdf_page(published, sdf_code),
         funnels=funnel_section(published, funnels, published.sdf(sdf_code)),
+        breakdowns=breakdowns.sdf_breakdowns(published, sdf_code),
         publication=published.publication,
         plotly_src=plotly_asset(),
         **_layout(landscape=False, page_width=PROFILE_WIDTH),

@@ -78,12 +78,8 @@
         {{ footprint.statistics_double(denominator) }} as denominator
 {%- endmacro %}
 
-{#- The indicator models (tagged 'indicator'), sorted by name. dbt must know a model's
-    parents when it parses the project, before the graph exists, so the list below is
-    what the parser sees (each name is ref'd, which records the dependency of the
-    calling model); when the calling model runs, the list comes from the graph. A new
-    indicator model missing from the list stops the build with dbt's message asking for
-    a depends_on line: add the model's name to the list here instead. -#}
+{#- The indicator models (tagged 'indicator'), sorted by name: see tagged_models
+    (macros/indicators/indicator_breakdowns.sql). A new indicator model goes in the list. -#}
 {% macro indicator_models() -%}
     {%- set listed = [
         'int_indicator__ae_attendances_75_plus',
@@ -98,15 +94,5 @@
         'int_indicator__long_term_care_65_plus',
         'int_indicator__emergency_admissions_dsr',
     ] -%}
-    {%- if not execute or 'nodes' not in graph -%}
-        {#- parsing, or a unit test (which has no graph): the list -#}
-        {%- for model_name in listed %}{% do ref(model_name) %}{% endfor -%}
-        {{ return(listed | sort) }}
-    {%- endif -%}
-    {%- set tagged = [] -%}
-    {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and 'indicator' in node.tags and node.package_name == project_name -%}
-        {%- do tagged.append(node.name) -%}
-    {%- endfor -%}
-    {{ return(tagged | sort) }}
+    {{ return(footprint.tagged_models('indicator', listed)) }}
 {%- endmacro %}

@@ -27,3 +27,37 @@
 {% macro disclose_rate(rate, count) -%}
     case when {{ footprint.is_suppressed(count) }} then null else {{ rate }} end
 {%- endmacro %}
+
+{#- Secondary suppression. Where the cells of a group add up to a total that is
+    published (an SDF's count, broken down by practice, say), one suppressed cell could
+    be recovered as the total minus the other cells. So within each group (partition_by),
+    when exactly one cell is suppressed by the rule above and the total is not, the
+    smallest other cell with a count above 0 is suppressed too (ties: the first by
+    tie_break). A window expression: true for that one cell, false for every other.
+    `counts` is one count or a list of the counts a cell shows (numerator and
+    denominator, say): a cell is suppressed when any of them is, the total is published
+    when any of the totals is, and cells are ordered by the counts in turn. -#}
+{% macro is_secondary_suppressed(counts, partition_by, tie_break) -%}
+    {%- set counts = [counts] if counts is string else counts -%}
+    {%- set window = 'partition by ' ~ partition_by -%}
+    {%- set primary = [] -%}
+    {%- set positive = [] -%}
+    {%- set total_published = [] -%}
+    {%- for count in counts -%}
+        {%- do primary.append(footprint.is_suppressed(count)) -%}
+        {%- do positive.append('coalesce(' ~ count ~ ', 0) > 0') -%}
+        {%- do total_published.append('not ' ~ footprint.is_suppressed('sum(' ~ count ~ ') over (' ~ window ~ ')')) -%}
+    {%- endfor -%}
+    {%- set is_primary = '(' ~ primary | join(' or ') ~ ')' -%}
+    {%- set candidate = '(not ' ~ is_primary ~ ' and (' ~ positive | join(' or ') ~ '))' -%}
+    coalesce(
+        {{ candidate }}
+        and sum(case when {{ is_primary }} then 1 else 0 end) over ({{ window }}) = 1
+        and ({{ total_published | join(' or ') }})
+        and row_number() over (
+            {{ window }}
+            order by case when {{ candidate }} then 0 else 1 end, {{ counts | join(', ') }}, {{ tie_break }}
+        ) = 1,
+        false
+    )
+{%- endmacro %}

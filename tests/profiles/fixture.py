@@ -451,6 +451,53 @@ def _population_rows() -> list[dict[str, Any]]:
     ]
 
 
+# SDF1's delayed discharge days inside the SDF: (type, code, name, IMD decile, value,
+# comparison, suppression); one primary-suppressed row per breakdown, so one secondary
+BREAKDOWNS = [
+    ("practice", "P1", "Alpha Surgery", None, 1750.0, "better", None),
+    ("practice", "P2", "Beta Practice", None, None, None, "primary"),
+    ("practice", "P3", "Gamma Medical Centre", None, None, None, "secondary"),
+    ("lsoa", "L1", "Test 001A", 2, 2650.0, "worse", None),
+    ("lsoa", "L2", "Test 001B", 7, 1500.0, "better", None),
+    ("lsoa", "L3", "Test 002A", 4, None, None, "primary"),
+    ("lsoa", "L4", "Test 002B", 9, None, None, "secondary"),
+]
+
+
+def _breakdown_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    (sdf,) = [
+        v
+        for v in values
+        if (v["area_code"], v["indicator_id"], v["period_type"])
+        == ("SDF1", "delayed_days", "rolling_12_months")
+        and v["is_latest_period"]
+    ]
+    keep = ("indicator_id", "period_type", "period_month", "period_start_date", "period_end_date")
+    keep += ("method", "unit", "polarity")
+    return [
+        {key: sdf[key] for key in keep}
+        | {
+            "sdf_code": "SDF1",
+            "breakdown_type": kind,
+            "breakdown_code": code,
+            "breakdown_name": name,
+            "imd_decile": decile,
+            "data_coverage": 1.0,
+            "has_sufficient_data": True,
+            "is_suppressed": suppression is not None,
+            "is_secondary_suppressed": suppression == "secondary",
+            "numerator": None if suppression else 100,
+            "denominator": None if suppression else 5000,
+            "indicator_value": value,
+            "lower_ci_95": value and value * 0.9,
+            "upper_ci_95": value and value * 1.1,
+            "comparison_with_sdf": comparison,
+            "sdf_value": sdf["indicator_value"],
+        }
+        for kind, code, name, decile, value, comparison, suppression in BREAKDOWNS
+    ]
+
+
 def _insert(
     connection: duckdb.DuckDBPyConnection,
     table: str,
@@ -483,6 +530,7 @@ def build_published(root: Path) -> Path:
         "sdf_population": _population_rows(),
         "sdf_indicator_funnels": funnels,
         "sdf_deep_dive_shortlist": shortlist_rows(funnels, CATALOGUE, trends),
+        "sdf_indicator_breakdowns": _breakdown_rows(values),
     }
     missing = set(content) - set(columns)
     if missing:

@@ -139,7 +139,7 @@ def test_the_fixture_follows_the_dbt_yaml(published_db):
     columns, in order, so the profiles are tested against the marts' real shape."""
     yaml_columns = mart_columns()
     read = [r.split(".")[1] for r in REQUIRED if r.startswith("sdf.")]
-    assert len(read) == 4
+    assert len(read) == 5
     with duckdb.connect(str(published_db), read_only=True) as connection:
         for table in read:
             columns = connection.execute(

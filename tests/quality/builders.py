@@ -101,6 +101,7 @@ MART_MODELS = {
     "sdf_population_monthly": ("sdf", ["published"]),
     "sdf_indicator_funnels": ("sdf", ["published"]),
     "sdf_deep_dive_shortlist": ("sdf", ["published"]),
+    "sdf_indicator_breakdowns": ("sdf", ["published"]),
     "lookup_sdfs": ("lookups", ["published"]),
     "lookup_lsoas": ("lookups", ["published"]),
     "lookup_wards": ("lookups", ["published"]),

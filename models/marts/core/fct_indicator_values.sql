@@ -100,22 +100,7 @@ crude_intervals as (
 
     select
         crude_values.*,
-        case method
-            when 'proportion' then
-                case when denominator > 0 then numerator / denominator * multiplier end
-            when 'crude_rate' then {{ footprint.crude_rate_value('numerator', 'denominator', 'multiplier') }}
-            when 'count' then numerator
-        end as indicator_value,
-        case method
-            when 'proportion' then {{ footprint.wilson_lower('numerator', 'denominator') }} * multiplier
-            when 'crude_rate' then {{ footprint.crude_rate_lower('numerator', 'denominator', 'multiplier') }}
-            when 'count' then {{ footprint.byars_lower('numerator') }}
-        end as lower_ci_95,
-        case method
-            when 'proportion' then {{ footprint.wilson_upper('numerator', 'denominator') }} * multiplier
-            when 'crude_rate' then {{ footprint.crude_rate_upper('numerator', 'denominator', 'multiplier') }}
-            when 'count' then {{ footprint.byars_upper('numerator') }}
-        end as upper_ci_95
+        {{ footprint.indicator_interval_columns('method', 'numerator', 'denominator', 'multiplier') }}
     from crude_values
 
 ),
@@ -134,12 +119,8 @@ standardised_intervals as (
         max(catalogue.method) as method,
         max(catalogue.multiplier) as multiplier,
         min(counts.data_coverage) as data_coverage,
-        {{ footprint.dsr_value('counts.numerator', 'counts.denominator', 'age_bands.esp2013_standard_population',
-            multiplier='max(catalogue.multiplier)') }} as indicator_value,
-        {{ footprint.dsr_lower('counts.numerator', 'counts.denominator', 'age_bands.esp2013_standard_population',
-            multiplier='max(catalogue.multiplier)') }} as lower_ci_95,
-        {{ footprint.dsr_upper('counts.numerator', 'counts.denominator', 'age_bands.esp2013_standard_population',
-            multiplier='max(catalogue.multiplier)') }} as upper_ci_95
+        {{ footprint.dsr_interval_columns('counts.numerator', 'counts.denominator',
+            'age_bands.esp2013_standard_population', 'max(catalogue.multiplier)') }}
     from counts
     inner join catalogue
         on counts.indicator_id = catalogue.indicator_id

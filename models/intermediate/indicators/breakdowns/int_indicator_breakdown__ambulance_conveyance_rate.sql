@@ -1,0 +1,24 @@
+{{ config(tags=['indicator_breakdown']) }}
+{#- As int_indicator__ambulance_conveyance_rate, by LSOA of the incident (the ambulance records carry no practice). -#}
+
+with events as (
+
+    select
+        residence_sdf_code as sdf_code,
+        call_month_start_date as period_month,
+        cast(null as {{ dbt.type_string() }}) as practice_code,
+        lsoa_code,
+        sum(case when is_conveyed then 1 else 0 end) as numerator,
+        count(*) as denominator
+    from {{ ref('fct_ambulance_incidents') }}
+    group by residence_sdf_code, call_month_start_date, lsoa_code
+
+),
+
+final as (
+
+    {{ footprint.indicator_breakdown_cells('ambulance_conveyance_rate') }}
+
+)
+
+select * from final

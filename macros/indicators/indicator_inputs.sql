@@ -96,6 +96,9 @@
         'int_indicator__ae_high_intensity_users',
         'int_indicator__long_term_care_65_plus',
         'int_indicator__emergency_admissions_dsr',
+        'int_indicator__care_home_emergency_readmissions_30_days',
+        'int_indicator__ae_high_intensity_user_cohort',
+        'int_indicator__ae_attendances_per_high_intensity_user',
     ] -%}
     {%- if not execute or 'nodes' not in graph -%}
         {#- parsing, or a unit test (which has no graph): the list -#}

@@ -218,6 +218,8 @@ final as (
         {{ footprint.statistics_double('borough_values.upper_ci_95') }} as borough_upper_ci_95,
         case
             when area_values.area_type = 'borough' then 'not_applicable'
+            -- an SDF's count is a part of the borough's count, not comparable with it
+            when area_values.method = 'count' then 'not_compared'
             else {{ footprint.compare_to_benchmark('area_values.lower_ci_95', 'area_values.upper_ci_95',
                 'borough_values.indicator_value', 'catalogue.polarity') }}
         end as comparison_with_borough,
@@ -225,7 +227,7 @@ final as (
         {{ footprint.compare_to_benchmark('area_values.lower_ci_95', 'area_values.upper_ci_95',
             'england.england_value', 'catalogue.polarity') }} as comparison_with_england,
         case
-            when area_values.area_type = 'sdf' then
+            when area_values.area_type = 'sdf' and area_values.method <> 'count' then
                 {{ footprint.outlier_flag('area_values.lower_ci_95', 'area_values.upper_ci_95',
                     'borough_values.indicator_value') }}
         end as is_outlier,

@@ -99,6 +99,8 @@
         'int_indicator__care_home_emergency_readmissions_30_days',
         'int_indicator__ae_high_intensity_user_cohort',
         'int_indicator__ae_attendances_per_high_intensity_user',
+        'int_indicator__premature_mortality_cvd',
+        'int_indicator__premature_mortality_cancer',
     ] -%}
     {%- if not execute or 'nodes' not in graph -%}
         {#- parsing, or a unit test (which has no graph): the list -#}

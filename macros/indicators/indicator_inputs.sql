@@ -101,6 +101,8 @@
         'int_indicator__ae_attendances_per_high_intensity_user',
         'int_indicator__premature_mortality_cvd',
         'int_indicator__premature_mortality_cancer',
+        'int_indicator__life_expectancy_male',
+        'int_indicator__life_expectancy_female',
     ] -%}
     {%- if not execute or 'nodes' not in graph -%}
         {#- parsing, or a unit test (which has no graph): the list -#}

@@ -22,7 +22,10 @@ under_75_bands as (
 
 scaffold as (
 
-    {{ footprint.indicator_scaffold(by_age_band=true) }}
+    select all_bands.*
+    from ({{ footprint.indicator_scaffold(by_age_band=true) }}) as all_bands
+    inner join under_75_bands
+        on all_bands.age_band = under_75_bands.age_band
 
 ),
 
@@ -46,20 +49,7 @@ monthly_counts as (
 
 final as (
 
-    select
-        {{ footprint.indicator_columns(indicator_id, 'month',
-            'monthly_counts.deaths', 'population.population', age_band='scaffold.age_band') }}
-    from scaffold
-    inner join under_75_bands
-        on scaffold.age_band = under_75_bands.age_band
-    left join monthly_counts
-        on scaffold.sdf_code = monthly_counts.sdf_code
-        and scaffold.period_month = monthly_counts.period_month
-        and scaffold.age_band = monthly_counts.age_band
-    left join population
-        on scaffold.sdf_code = population.sdf_code
-        and scaffold.period_month = population.period_month
-        and scaffold.age_band = population.age_band
+    {{ footprint.age_band_indicator_rows(indicator_id, 'deaths') }}
 
 )
 

@@ -18,8 +18,9 @@
 
     Not published (null), as PHE: a group without exactly 20 bands, with a band of
     negative deaths, of population 0 or less, or of more deaths than population, or
-    with a total population of 5,000 or less; and any value whose 95% interval is wider
-    than 20 years (1.96 x standard error > 10). suppression_reason says which.
+    with a total population of 5,000 or less, or without deaths in the last band (no
+    finite value); and any value whose 95% interval is wider than 20 years (1.96 x
+    standard error > 10). suppression_reason says which.
 -#}
 {% macro life_expectancy(relation, group_columns=[]) -%}
     {%- set by = group_columns | join(', ') -%}
@@ -27,6 +28,7 @@
     {%- set ordered = partition ~ 'order by start_age' -%}
     {%- set later = ordered ~ ' rows between current row and unbounded following' -%}
     {%- set prefix = by ~ ', ' if group_columns else '' -%}
+    {%- set qualified_partition = ('partition by le_errors.' ~ (group_columns | join(', le_errors.'))) if group_columns else '' -%}
     with le_groups as (
 
         select
@@ -134,6 +136,10 @@
         le_errors.start_age,
         coalesce(
             le_groups.group_suppression_reason,
+            case
+                when max(case when le_errors.is_last_band and le_errors.deaths = 0 then 1 else 0 end)
+                    over ({{ qualified_partition }}) = 1 then 'no deaths in the last age band'
+            end,
             case when 1.959963984540054 * le_errors.standard_error > 10 then '95% interval wider than 20 years' end
         ) as suppression_reason,
         le_errors.expectancy as unsuppressed_life_expectancy,

@@ -23,6 +23,9 @@ METHODS = {
     "count": "count with a Byars 95% interval",
     "dsr": "directly standardised rate (ESP 2013) with a Dobson 95% interval; "
     "not shown below 10 events",
+    "life_expectancy": "life expectancy at birth (Chiang II abridged life table, PHE's "
+    "method) with a 95% interval; not shown for populations of 5,000 or less or "
+    "intervals wider than 20 years",
 }
 POLARITY = {
     "high_is_good": "higher is better",

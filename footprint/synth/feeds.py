@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from footprint.contracts import Column, Contract
+from footprint.synth.deaths import PLACES, Deaths
 from footprint.synth.pathways import MODE_AMBULANCE, MODE_OTHER, MODE_WALK_IN, Activity
 from footprint.synth.population import Population
 from footprint.synth.reference import Reference
@@ -78,6 +79,7 @@ class FeedContext:
     activity: Activity
     care_events: CareEvents
     spell_numbers: np.ndarray  # spell id number of every simulated spell
+    deaths: Deaths
 
 
 # ------------------------------------------------------------------ formatting
@@ -257,6 +259,26 @@ def _inpatient_spells(ctx: FeedContext, contract: Contract, periods: list[Period
     return columns, _month_index(sp["discharge_day"], ctx.timeline), ctx.spell_numbers
 
 
+def _deaths(ctx: FeedContext, contract: Contract, periods: list[Period]) -> Built:
+    deaths, pop, ref = ctx.deaths, ctx.population, ctx.reference
+    person, day = deaths.person, deaths.death_day
+    columns = {
+        "nhs_number": _numbers(pop.nhs_number[person]),
+        "date_of_death": _dates(day, contract.column("date_of_death")),
+        "date_of_registration": _dates(
+            deaths.registration_day, contract.column("date_of_registration")
+        ),
+        "sex": _sex(ctx, person),
+        "age_at_death": _numbers(deaths.age),
+        "lsoa_code": _lookup(ref.lsoa_codes, pop.lsoa_on(person, day)),
+        "practice_code": _lookup(ref.practice_codes, pop.practice_on(person, day)),
+        "underlying_cause": _lookup(deaths.cause_codes, deaths.cause),
+        "place_of_death": _lookup(PLACES, deaths.place),
+    }
+    key = _ranks(deaths.registration_day, day, person)
+    return columns, _month_index(deaths.registration_day, ctx.timeline), key
+
+
 def _delayed_discharges(ctx: FeedContext, contract: Contract, periods: list[Period]) -> Built:
     sp, codes = ctx.activity.spells, ctx.activity.codes
     delayed = np.flatnonzero(sp["delayed"])
@@ -379,6 +401,7 @@ BUILDERS: dict[str, Callable[[FeedContext, Contract, list[Period]], Built]] = {
     "council__reablement": _reablement,
     "ccg__gp_registrations": _gp_registrations,
     "ccg__practice_map": _practice_map,
+    "ccg__deaths": _deaths,
 }
 
 

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from footprint.contracts import Contract, all_contracts
 from footprint.paths import CONTRACTS_DIR, SEEDS_DIR
+from footprint.synth.deaths import build_deaths
 from footprint.synth.faults import FaultInjector
 from footprint.synth.feeds import FeedContext, build_deliveries, spell_numbers
 from footprint.synth.pathways import PathwaySimulator
@@ -151,6 +152,7 @@ def generate(options: GeneratorOptions) -> RunSummary:
         activity=activity,
         care_events=care_events,
         spell_numbers=spell_numbers(activity),
+        deaths=build_deaths(population, activity, scenario, stream(options.seed, "deaths")),
     )
     injector = FaultInjector(options.faults, stream(options.seed, "faults"), reference)
     injector.allocate(contracts)

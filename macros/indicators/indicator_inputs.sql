@@ -93,6 +93,13 @@
         'int_indicator__ae_high_intensity_users',
         'int_indicator__long_term_care_65_plus',
         'int_indicator__emergency_admissions_dsr',
+        'int_indicator__care_home_emergency_readmissions_30_days',
+        'int_indicator__ae_high_intensity_user_cohort',
+        'int_indicator__ae_attendances_per_high_intensity_user',
+        'int_indicator__premature_mortality_cvd',
+        'int_indicator__premature_mortality_cancer',
+        'int_indicator__life_expectancy_male',
+        'int_indicator__life_expectancy_female',
     ] -%}
     {{ return(footprint.tagged_models('indicator', listed)) }}
 {%- endmacro %}

@@ -61,3 +61,12 @@
         false
     )
 {%- endmacro %}
+
+{#- The count that decides whether a published value is disclosed: the numerator, or
+    a crude rate's denominator when that is a suppressed count (a rate over 1-7 people,
+    such as attendances per high-intensity user). Population and day denominators are
+    never 1-7, and a proportion's denominator is never below its numerator. -#}
+{% macro disclosure_basis(method='method', numerator='numerator', denominator='denominator') -%}
+    case when {{ method }} = 'crude_rate' and {{ footprint.is_suppressed(denominator) }}
+        then {{ denominator }} else {{ numerator }} end
+{%- endmacro %}

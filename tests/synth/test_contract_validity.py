@@ -20,4 +20,4 @@ def test_every_row_of_every_clean_file_is_valid(clean: Path):
         checked[contract.name] += len(parsed.rows)
     assert broken == {}
     assert all(checked[name] > 0 for name in checked)
-    assert len(checked) == 8
+    assert len(checked) == 9

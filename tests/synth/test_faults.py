@@ -59,7 +59,7 @@ def test_every_kind_is_injected_in_the_stated_amounts(manifest, faulty_run):
 def test_row_faults_are_spread_over_feeds_and_files(manifest):
     rows = [r for r in manifest if r["row"]]
     feeds = {r["file"].split("/")[1] for r in rows}
-    assert len(feeds) == 8
+    assert len(feeds) == 9
     for kind in ROW_FAULTS:
         files = {r["file"] for r in rows if r["fault"] == kind}
         assert len(files) >= 10, kind

@@ -33,18 +33,7 @@ monthly_counts as (
 
 final as (
 
-    select
-        {{ footprint.indicator_columns('emergency_admissions_dsr', 'month',
-            'monthly_counts.admissions', 'population.population', age_band='scaffold.age_band') }}
-    from scaffold
-    left join monthly_counts
-        on scaffold.sdf_code = monthly_counts.sdf_code
-        and scaffold.period_month = monthly_counts.period_month
-        and scaffold.age_band = monthly_counts.age_band
-    left join population
-        on scaffold.sdf_code = population.sdf_code
-        and scaffold.period_month = population.period_month
-        and scaffold.age_band = population.age_band
+    {{ footprint.age_band_indicator_rows('emergency_admissions_dsr', 'admissions') }}
 
 )
 

@@ -1,10 +1,12 @@
 {#- Every indicator for every SDF and the borough, per month and per rolling 12
     months, with its 95% interval by the catalogue's method (proportion: Wilson;
     crude_rate: Byars, exact below 10; count: Byars on the count; dsr: ESP 2013 with
-    Dobson limits, null below 10 events), the borough and England values, comparisons
-    read through polarity, the outlier flag and progress against target. A count per
-    day has the borough's own count per day as the borough value; an SDF's is part of
-    it, so it is not compared (incidents per 1,000 residents compare SDFs). Unrounded and
+    Dobson limits, null below 10 events; life_expectancy: at birth, Chiang II life table
+    over the 20 bands, 12-month periods only, null where PHE suppresses it), the borough
+    and England values, comparisons read through polarity, the outlier flag and progress
+    against target. A count per day has the borough's own count per day as the borough
+    value; an SDF's count (per day or not) is part of the borough's, so it is not
+    compared (incidents per 1,000 residents compare SDFs). Unrounded and
     unsuppressed: the published twin is sdf.sdf_indicator_values.
     Missing deliveries: data_coverage is the share of the period the numerator feeds'
     loaded deliveries cover. A rate per population or per day is taken over the observed
@@ -91,7 +93,7 @@ crude_values as (
     from counts
     inner join catalogue
         on counts.indicator_id = catalogue.indicator_id
-    where catalogue.method <> 'dsr'
+    where catalogue.method not in ('dsr', 'life_expectancy')
     group by counts.indicator_id, counts.area_type, counts.area_code, counts.period_type, counts.period_month
 
 ),
@@ -131,6 +133,66 @@ standardised_intervals as (
 
 ),
 
+life_table_bands as (
+
+    -- one row per life-table band (0, 1-4, 5-9 ... 90+); annual rates, so 12 months only
+    select
+        counts.indicator_id,
+        counts.area_type,
+        counts.area_code,
+        counts.period_type,
+        counts.period_month,
+        case
+            when counts.age_band = '0' then 0
+            else cast({{ dbt.split_part("replace(counts.age_band, '+', '')", "'-'", 1) }} as {{ dbt.type_int() }})
+        end as start_age,
+        counts.numerator as deaths,
+        counts.denominator as population,
+        counts.data_coverage
+    from counts
+    inner join catalogue
+        on counts.indicator_id = catalogue.indicator_id
+    where catalogue.method = 'life_expectancy'
+        and counts.period_type = 'rolling_12_months'
+
+),
+
+life_tables as (
+
+    {{ footprint.life_expectancy('life_table_bands',
+        group_columns=['indicator_id', 'area_type', 'area_code', 'period_type', 'period_month']) }}
+
+),
+
+life_expectancy_intervals as (
+
+    select
+        life_table_bands.indicator_id,
+        life_table_bands.area_type,
+        life_table_bands.area_code,
+        life_table_bands.period_type,
+        life_table_bands.period_month,
+        {{ footprint.statistics_exact_sum('life_table_bands.deaths') }} as numerator,
+        {{ footprint.statistics_exact_sum('life_table_bands.population') }} as denominator,
+        'life_expectancy' as method,
+        cast(1 as {{ footprint.statistics_type_double() }}) as multiplier,
+        min(life_table_bands.data_coverage) as data_coverage,
+        max({{ footprint.life_expectancy_value('life_tables.') }}) as indicator_value,
+        max({{ footprint.life_expectancy_lower('life_tables.') }}) as lower_ci_95,
+        max({{ footprint.life_expectancy_upper('life_tables.') }}) as upper_ci_95
+    from life_table_bands
+    inner join life_tables
+        on life_table_bands.indicator_id = life_tables.indicator_id
+        and life_table_bands.area_code = life_tables.area_code
+        and life_table_bands.period_type = life_tables.period_type
+        and life_table_bands.period_month = life_tables.period_month
+        and life_tables.start_age = 0
+    group by
+        life_table_bands.indicator_id, life_table_bands.area_type, life_table_bands.area_code,
+        life_table_bands.period_type, life_table_bands.period_month
+
+),
+
 all_values as (
 
     select * from crude_intervals
@@ -139,6 +201,11 @@ all_values as (
         indicator_id, area_type, area_code, period_type, period_month, numerator, denominator,
         method, multiplier, data_coverage, indicator_value, lower_ci_95, upper_ci_95
     from standardised_intervals
+    union all
+    select
+        indicator_id, area_type, area_code, period_type, period_month, numerator, denominator,
+        method, multiplier, data_coverage, indicator_value, lower_ci_95, upper_ci_95
+    from life_expectancy_intervals
 
 ),
 
@@ -234,7 +301,9 @@ final as (
         {{ footprint.statistics_double('borough_values.upper_ci_95') }} as borough_upper_ci_95,
         -- an SDF's count per day is part of the borough's: comparing them says nothing
         case
-            when area_values.area_type = 'borough' or catalogue.denominator_source = 'days' then 'not_applicable'
+            -- an SDF's count (per day or not) is part of the borough's: not comparable
+            when area_values.area_type = 'borough' or area_values.method = 'count'
+                or catalogue.denominator_source = 'days' then 'not_applicable'
             else {{ footprint.compare_to_benchmark('area_values.lower_ci_95', 'area_values.upper_ci_95',
                 'borough_values.indicator_value', 'catalogue.polarity') }}
         end as comparison_with_borough,
@@ -242,7 +311,8 @@ final as (
         {{ footprint.compare_to_benchmark('area_values.lower_ci_95', 'area_values.upper_ci_95',
             'england.england_value', 'catalogue.polarity') }} as comparison_with_england,
         case
-            when area_values.area_type = 'sdf' and catalogue.denominator_source <> 'days' then
+            when area_values.area_type = 'sdf' and area_values.method <> 'count'
+                and catalogue.denominator_source <> 'days' then
                 {{ footprint.outlier_flag('area_values.lower_ci_95', 'area_values.upper_ci_95',
                     'borough_values.indicator_value') }}
         end as is_outlier,

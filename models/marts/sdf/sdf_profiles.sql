@@ -1,7 +1,9 @@
 {#- Published SDF profile: fct_sdf_profiles under disclosure control (counts of 1-7
     suppressed, others rounded to the nearest 5; the value, interval and comparisons of
     a suppressed count suppressed; the change against the previous 12 months suppressed
-    when either period's count is). Aggregates only: no person-level rows, no pseudonyms. -#}
+    when either period's count is). Aggregates only: no person-level rows, no pseudonyms.
+    A crude rate over 1-7 people is suppressed too (footprint.disclosure_basis). -#}
+{%- set disclosure_count = footprint.disclosure_basis() %}
 with profiles as (
 
     select * from {{ ref('fct_sdf_profiles') }}
@@ -29,17 +31,17 @@ final as (
         period_type,
         period_start_date,
         period_end_date,
-        {{ footprint.is_suppressed('numerator') }} as is_suppressed,
+        {{ footprint.is_suppressed(disclosure_count) }} as is_suppressed,
         {{ footprint.disclose_count('numerator') }} as numerator,
         {{ footprint.disclose_count('denominator') }} as denominator,
-        {{ footprint.disclose_rate('indicator_value', 'numerator') }} as indicator_value,
-        {{ footprint.disclose_rate('lower_ci_95', 'numerator') }} as lower_ci_95,
-        {{ footprint.disclose_rate('upper_ci_95', 'numerator') }} as upper_ci_95,
+        {{ footprint.disclose_rate('indicator_value', disclosure_count) }} as indicator_value,
+        {{ footprint.disclose_rate('lower_ci_95', disclosure_count) }} as lower_ci_95,
+        {{ footprint.disclose_rate('upper_ci_95', disclosure_count) }} as upper_ci_95,
         borough_value,
-        {{ footprint.disclose_rate('comparison_with_borough', 'numerator') }} as comparison_with_borough,
+        {{ footprint.disclose_rate('comparison_with_borough', disclosure_count) }} as comparison_with_borough,
         england_value,
-        {{ footprint.disclose_rate('comparison_with_england', 'numerator') }} as comparison_with_england,
-        {{ footprint.disclose_rate('is_outlier', 'numerator') }} as is_outlier,
+        {{ footprint.disclose_rate('comparison_with_england', disclosure_count) }} as comparison_with_england,
+        {{ footprint.disclose_rate('is_outlier', disclosure_count) }} as is_outlier,
         trend_period_type,
         trend_first_period_month,
         trend_last_period_month,
@@ -48,7 +50,7 @@ final as (
         trend_judgement,
         is_trend_significant,
         target_value,
-        {{ footprint.disclose_rate('target_status', 'numerator') }} as target_status,
+        {{ footprint.disclose_rate('target_status', disclosure_count) }} as target_status,
         trend_dispersion,
         {{ footprint.disclose_rate('change_current_value', 'change_current_numerator') }} as change_current_value,
         {{ footprint.disclose_rate('change_previous_value', 'change_previous_numerator') }} as change_previous_value,

@@ -17,11 +17,13 @@ from footprint.profiles.marts import ProfileDataError
 from footprint.publish.editions import (
     EditionError,
     check_issue,
+    covered_periods,
     cut_edition,
     editions_dir,
     issues,
     latest_issue,
 )
+from footprint.publish.publisher import DATABASE_NAME
 
 
 def _cut(args: argparse.Namespace, published: Path) -> int:
@@ -42,6 +44,11 @@ def _list(_: argparse.Namespace, published: Path) -> int:
     )
     if not folders:
         print(f"no edition has been cut in {editions_dir(published)}")
+    database = published / DATABASE_NAME
+    if database.is_file():
+        cut = {folder.name for folder in folders}
+        due = [p.edition_id for p in covered_periods(database) if p.edition_id not in cut]
+        print(f"the current published version covers, not yet cut: {', '.join(due) or 'nothing'}")
     for folder in folders:
         for issue in issues(published, folder.name):
             record = issue.record

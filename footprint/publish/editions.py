@@ -154,11 +154,15 @@ def latest_issue(published: Path, edition_id: str) -> Issue:
     return found[-1]
 
 
+def _coverage(connection: duckdb.DuckDBPyConnection, month: date) -> list[tuple[Any, ...]]:
+    script = (SQL_DIR / "edition_coverage.sql").read_text()
+    return connection.execute(script, {"period_month": month}).fetchall()
+
+
 def coverage_problems(database: Path, period: EditionPeriod) -> list[str]:
     """Why a published file does not cover the period's end (empty when it does)."""
-    script = (SQL_DIR / "edition_coverage.sql").read_text()
     with duckdb.connect(str(database), read_only=True) as connection:
-        rows = connection.execute(script, {"period_month": period.end_month}).fetchall()
+        rows = _coverage(connection, period.end_month)
     problems = []
     end = period.end_month.strftime("%b %Y")
     for indicator_id, name, lag, latest, areas, at_end in rows:
@@ -174,6 +178,28 @@ def coverage_problems(database: Path, period: EditionPeriod) -> list[str]:
                 f"{end}: the version no longer holds that period"
             )
     return problems
+
+
+def covered_periods(database: Path) -> list[EditionPeriod]:
+    """The quarters and financial years a published file covers, oldest first: those
+    ending in the 24 months up to the month every indicator has reached."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        latest = [row[3] for row in _coverage(connection, date.min)]
+        if not latest or None in latest:
+            return []
+        reached = min(latest)
+        candidates = [
+            EditionPeriod(year, quarter)
+            for year in range(reached.year - 3, reached.year + 1)
+            for quarter in (1, 2, 3, 4, None)
+        ]
+        months_back = [p for p in candidates if _add_months(reached, -24) < p.end_month <= reached]
+        covered = [
+            p
+            for p in months_back
+            if all(at_end == areas > 0 for *_, areas, at_end in _coverage(connection, p.end_month))
+        ]
+    return sorted(covered, key=lambda p: (p.end_month, p.quarter is None))
 
 
 def _sha256(path: Path) -> str:

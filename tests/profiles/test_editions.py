@@ -20,6 +20,7 @@ from footprint.publish.editions import (
     EditionError,
     EditionPeriod,
     check_issue,
+    covered_periods,
     cut_edition,
     issues,
 )
@@ -194,6 +195,19 @@ def test_a_frozen_edition_is_not_cut_again_without_a_reason(build, commentary):
     assert "SDF2&#39;s commentary arrived late" in second.report.read_text()  # escaped
 
 
+def test_the_periods_a_version_covers(build):
+    # 12-month values from Mar 2024 to Mar 2025, every indicator's latest period Mar 2025
+    assert [p.edition_id for p in covered_periods(build / DATABASE_NAME)] == [
+        "2023-24-Q4",
+        "2023-24",
+        "2024-25-Q1",
+        "2024-25-Q2",
+        "2024-25-Q3",
+        "2024-25-Q4",
+        "2024-25",
+    ]
+
+
 def test_a_period_the_version_does_not_cover_is_refused(build, commentary):
     with pytest.raises(
         EditionError,
@@ -270,7 +284,12 @@ def test_edition_command(build, commentary, monkeypatch, capsys):
     assert footprint(["edition", "check", "2024-25-Q3"]) == 2
     assert "edition 2024-25-Q3 has not been cut" in capsys.readouterr().err
     assert footprint(["edition", "list"]) == 0
-    assert "2024-25-Q4 issue 1: cut" in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "2024-25-Q4 issue 1: cut" in listed
+    assert (
+        "covers, not yet cut: 2023-24-Q4, 2023-24, 2024-25-Q1, 2024-25-Q2, 2024-25-Q3, 2024-25\n"
+        in listed
+    )
 
 
 def test_edition_report_in_the_browser(browser, build, commentary, tmp_path):

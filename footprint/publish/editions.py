@@ -283,8 +283,9 @@ def cut_edition(
 
     number = earlier[-1].number + 1 if earlier else 1
     folder = editions_dir(published) / period.edition_id / f"{ISSUE_PREFIX}{number}"
-    staging = editions_dir(published) / ".staging" / f"{period.edition_id}-{folder.name}"
-    shutil.rmtree(staging, ignore_errors=True)  # left by a cut that died; never an issue
+    # this process's own: a concurrent cut of the same edition cannot clear it
+    staging = editions_dir(published) / ".staging" / f"{period.edition_id}-{os.getpid()}"
+    _unfreeze_and_remove(staging)  # left by a cut that died with this process id
     staging.mkdir(parents=True)
     try:
         shutil.copyfile(version / DATABASE_NAME, staging / DATABASE_NAME)
@@ -313,7 +314,13 @@ def cut_edition(
         render_edition_folder(staging, staging / REPORT_NAME)
         _freeze(staging)
         folder.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging, folder)
+        try:
+            os.replace(staging, folder)  # refused onto a folder with files: never overwrites
+        except OSError as err:
+            raise EditionError(
+                f"{folder} was written by another cut of {period.edition_id} while this one "
+                f"ran; it is kept as it is: {err}"
+            ) from err
     except BaseException:
         _unfreeze_and_remove(staging)
         raise

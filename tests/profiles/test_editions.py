@@ -314,3 +314,14 @@ def test_edition_report_in_the_browser(browser, build, commentary, tmp_path):
                 pdf = page.pdf(folder / "edition.pdf")
                 assert pdf.read_bytes()[:5] == b"%PDF-"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_cut_racing_another_never_overwrites_it(build, commentary, monkeypatch):
+    first = cut_edition(build, "2024-25-Q3", commentary_root=commentary)
+    frozen = first.report.read_bytes()
+    # as if a second cut had looked before the first one finished
+    monkeypatch.setattr("footprint.publish.editions.issues", lambda *_: [])
+    with pytest.raises(EditionError, match="written by another cut of 2024-25-Q3"):
+        cut_edition(build, "2024-25-Q3", commentary_root=commentary)
+    assert first.report.read_bytes() == frozen
+    assert not any((build / "editions" / ".staging").iterdir())

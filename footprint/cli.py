@@ -7,6 +7,7 @@ footprint sources                regenerate dbt sources from contracts/
 footprint run [--verbose]        the nightly job (ingest, dbt build, checks, publish)
 footprint rollback [--to BUILD]  make an earlier published version current again
 footprint profiles [--sdf CODE]  render the SDF profiles from the published marts
+footprint edition COMMAND        frozen quarterly and annual editions (footprint edition -h)
 footprint lineage COMMAND        lineage and audit documents (see: footprint lineage -h)
 footprint demo                   key + 24 months of synthetic data + the nightly job
 """
@@ -107,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         "profiles", help="render the SDF profiles (see: footprint profiles -h)", add_help=False
     )
     commands.add_parser(
+        "edition",
+        help="cut, list and check frozen quarterly and annual editions (see: footprint edition -h)",
+        add_help=False,
+    )
+    commands.add_parser(
         "lineage", help="lineage and audit documents (see: footprint lineage -h)", add_help=False
     )
     run = commands.add_parser("run", help="run the nightly job once, now")
@@ -131,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         from footprint.profiles.render import main as profiles
 
         return profiles(argv[1:])
+    if argv[:1] == ["edition"]:
+        from footprint.publish.edition_cli import main as edition
+
+        return edition(argv[1:])
     if argv[:1] == ["lineage"]:
         from footprint.lineage.cli import main as lineage
 

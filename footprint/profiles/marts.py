@@ -220,10 +220,15 @@ class PublishedProfiles:
 Row = TypeVar("Row")
 
 
-def _rows(connection: duckdb.DuckDBPyConnection, query: str, kind: type[Row]) -> list[Row]:
+def _rows(
+    connection: duckdb.DuckDBPyConnection,
+    query: str,
+    kind: type[Row],
+    parameters: dict[str, Any] | None = None,
+) -> list[Row]:
     sql = (SQL_DIR / query).read_text()
     try:
-        cursor = connection.execute(sql)
+        cursor = connection.execute(sql, parameters or {})
     except duckdb.BinderException as err:
         raise ProfileDataError(
             f"the published file does not have a column that {query} reads: {err}"

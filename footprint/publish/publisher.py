@@ -7,6 +7,8 @@ Layout of the published folder (readers only ever open files read-only):
     published/current/             -> versions/<build id>/ (Parquet, CSV, Excel, data
                                    dictionary, manifest, report)
     published/versions/<build id>/ the last N versions, for rollback
+    published/editions/<edition>/  frozen quarterly and annual editions (editions.py);
+                                   never pruned
 
 The DuckDB file is written in storage format v1.0.0, which every DuckDB reader since 1.0
 opens (most ODBC and JDBC drivers, BI connectors and R still bundle a 1.x); the files of

@@ -148,6 +148,20 @@ CATALOGUE = [
     },
 ]
 
+# the plain-English texts the catalogue mart takes from seeds/indicator_narratives.csv
+NARRATIVES = {
+    "reablement_at_home": (
+        "Of people 65+ who got help at home after hospital, the share still at home 91 days on.",
+        "The partnership plans and provides reablement itself.",
+    ),
+    "delayed_days": (
+        "Days people waited in hospital after they were ready to leave, per 100,000 adults.",
+        "Most waits are for care the partnership arranges after hospital.",
+    ),
+    "ambulance_per_day": ("How many times a day an ambulance was called out in the area.", None),
+    "long_term_care": ("People 65+ living in a care home, per 100,000 people of that age.", None),
+}
+
 # level of each SDF per indicator (the borough is their mean), and a slope per month
 LEVELS = {
     "reablement_at_home": ([88.0, 80.0, 84.0], 0.0),
@@ -524,7 +538,17 @@ def build_published(root: Path) -> Path:
     funnels = funnel_rows(values, CATALOGUE)
     trends = {(p["area_code"], p["indicator_id"]): p["trend_judgement"] for p in profiles}
     content = {
-        "sdf_indicator_catalogue": CATALOGUE,
+        "sdf_indicator_catalogue": [
+            c
+            | dict(
+                zip(
+                    ("plain_definition", "why_partnership_can_influence"),
+                    NARRATIVES[c["indicator_id"]],
+                    strict=True,
+                )
+            )
+            for c in CATALOGUE
+        ],
         "sdf_indicator_values": values,
         "sdf_profiles": profiles,
         "sdf_population": _population_rows(),

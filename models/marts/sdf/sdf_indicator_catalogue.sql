@@ -1,5 +1,5 @@
 {#- Published: the indicator catalogue with the England benchmarks beside it, so that a
-    reader of the published file knows what every figure means and where it comes from. -#}
+    reader of the published file knows what every figure means (in plain English too) and where it comes from. -#}
 with catalogue as (
 
     select * from {{ ref('indicator_catalogue') }}
@@ -9,6 +9,12 @@ with catalogue as (
 england as (
 
     select * from {{ ref('england_benchmarks') }}
+
+),
+
+narratives as (
+
+    select * from {{ ref('indicator_narratives') }}
 
 ),
 
@@ -56,10 +62,14 @@ final as (
         catalogue.headline_period_type,
         {{ footprint.statistics_double('england_headline.england_value') }} as england_value,
         england_headline.benchmark_period as england_benchmark_period,
-        england_headline.benchmark_source as england_benchmark_source
+        england_headline.benchmark_source as england_benchmark_source,
+        narratives.plain_definition,
+        narratives.why_partnership_can_influence
     from catalogue
     left join england_headline
         on catalogue.indicator_id = england_headline.indicator_id
+    left join narratives
+        on catalogue.indicator_id = narratives.indicator_id
 
 )
 

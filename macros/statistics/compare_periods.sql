@@ -22,6 +22,11 @@
 -#}
 
 {% macro newcombe_difference_lower(numerator_1, denominator_1, numerator_2, denominator_2, confidence=0.95) -%}
+    {#- arguments may be expressions (x / phi): each is used as one term -#}
+    {%- set numerator_1 = '(' ~ numerator_1 ~ ')' -%}
+    {%- set denominator_1 = '(' ~ denominator_1 ~ ')' -%}
+    {%- set numerator_2 = '(' ~ numerator_2 ~ ')' -%}
+    {%- set denominator_2 = '(' ~ denominator_2 ~ ')' -%}
     (
         {{ footprint.statistics_double(numerator_1) }} / {{ denominator_1 }}
         - {{ footprint.statistics_double(numerator_2) }} / {{ denominator_2 }}
@@ -35,6 +40,11 @@
 {%- endmacro %}
 
 {% macro newcombe_difference_upper(numerator_1, denominator_1, numerator_2, denominator_2, confidence=0.95) -%}
+    {#- arguments may be expressions (x / phi): each is used as one term -#}
+    {%- set numerator_1 = '(' ~ numerator_1 ~ ')' -%}
+    {%- set denominator_1 = '(' ~ denominator_1 ~ ')' -%}
+    {%- set numerator_2 = '(' ~ numerator_2 ~ ')' -%}
+    {%- set denominator_2 = '(' ~ denominator_2 ~ ')' -%}
     (
         {{ footprint.statistics_double(numerator_1) }} / {{ denominator_1 }}
         - {{ footprint.statistics_double(numerator_2) }} / {{ denominator_2 }}
@@ -105,3 +115,27 @@
         else 'no_significant_change'
     end
 {%- endmacro %}
+
+{#- Difference of two independent estimates known only by their values and symmetric
+    normal 95% intervals (life expectancy: PHE's Chiang II limits are value -/+ z se):
+    each standard error is (upper - lower) / (2 z), the difference's is the root of the
+    sum of their squares. -#}
+{% macro estimate_difference_lower(value_1, lower_1, upper_1, value_2, lower_2, upper_2, confidence=0.95) -%}
+    {{ footprint._estimate_difference(value_1, lower_1, upper_1, value_2, lower_2, upper_2, confidence, '-') }}
+{%- endmacro %}
+
+{% macro estimate_difference_upper(value_1, lower_1, upper_1, value_2, lower_2, upper_2, confidence=0.95) -%}
+    {{ footprint._estimate_difference(value_1, lower_1, upper_1, value_2, lower_2, upper_2, confidence, '+') }}
+{%- endmacro %}
+
+{% macro _estimate_difference(value_1, lower_1, upper_1, value_2, lower_2, upper_2, confidence, sign) -%}
+    {%- set z95 = footprint.statistics_z(0.95) -%}
+    (
+        ({{ value_1 }}) - ({{ value_2 }})
+        {{ sign }} {{ footprint.statistics_z(confidence) }} * sqrt(
+            power((({{ upper_1 }}) - ({{ lower_1 }})) / (2 * {{ z95 }}), 2)
+            + power((({{ upper_2 }}) - ({{ lower_2 }})) / (2 * {{ z95 }}), 2)
+        )
+    )
+{%- endmacro %}
+

@@ -5,7 +5,10 @@
       proportion       difference in the unit (percentage points), Newcombe's hybrid
                        score interval;
       crude_rate, count ratio of the two rates, log-normal interval;
-      dsr              ratio of the two DSRs, log-normal interval from their variances.
+      dsr              ratio of the two DSRs, log-normal interval from their variances;
+      life_expectancy  difference in years, normal interval from the two intervals
+                       (their standard errors combined; no dispersion factor: the
+                       life table's variance is its own).
     Events that come in runs spread more than Poisson or binomial counts: every
     interval uses the dispersion factor the trend test estimated from the same area's 24
     single months (fct_indicator_trends.trend_dispersion; 1 for 12-month measures) -
@@ -48,10 +51,12 @@ paired as (
         latest_values.numerator as current_numerator,
         latest_values.denominator as current_denominator,
         latest_values.indicator_value as current_value,
+        latest_values.lower_ci_95 as current_lower_ci_95,
         latest_values.upper_ci_95 as current_upper_ci_95,
         previous_values.numerator as previous_numerator,
         previous_values.denominator as previous_denominator,
         previous_values.indicator_value as previous_value,
+        previous_values.lower_ci_95 as previous_lower_ci_95,
         previous_values.upper_ci_95 as previous_upper_ci_95,
         coalesce(trends.trend_dispersion, 1) as dispersion
     from latest_values
@@ -92,13 +97,16 @@ changes as (
         indicator_id,
         area_code,
         case
-            when method = 'proportion' then (current_value - previous_value)
+            when method in ('proportion', 'life_expectancy') then (current_value - previous_value)
             when previous_value > 0 then current_value / previous_value
         end as change_value,
         case
             when method = 'proportion' then
                 {{ footprint.newcombe_difference_lower('current_numerator / dispersion', 'current_denominator / dispersion',
                     'previous_numerator / dispersion', 'previous_denominator / dispersion') }} * multiplier
+            when method = 'life_expectancy' then
+                {{ footprint.estimate_difference_lower(
+                    'current_value', 'current_lower_ci_95', 'current_upper_ci_95', 'previous_value', 'previous_lower_ci_95', 'previous_upper_ci_95') }}
             when previous_value > 0 then
                 {{ footprint.log_ratio_lower('current_value / previous_value', 'log_variance') }}
         end as change_lower_ci_95,
@@ -106,6 +114,9 @@ changes as (
             when method = 'proportion' then
                 {{ footprint.newcombe_difference_upper('current_numerator / dispersion', 'current_denominator / dispersion',
                     'previous_numerator / dispersion', 'previous_denominator / dispersion') }} * multiplier
+            when method = 'life_expectancy' then
+                {{ footprint.estimate_difference_upper(
+                    'current_value', 'current_lower_ci_95', 'current_upper_ci_95', 'previous_value', 'previous_lower_ci_95', 'previous_upper_ci_95') }}
             when previous_value > 0 then
                 {{ footprint.log_ratio_upper('current_value / previous_value', 'log_variance') }}
         end as change_upper_ci_95
@@ -124,14 +135,15 @@ final as (
         paired.previous_numerator as change_previous_numerator,
         {{ footprint.statistics_double('paired.current_value') }} as change_current_value,
         {{ footprint.statistics_double('paired.previous_value') }} as change_previous_value,
-        cast(case when paired.method = 'proportion' then 'difference' else 'ratio' end as {{ dbt.type_string() }})
+        cast(case when paired.method in ('proportion', 'life_expectancy') then 'difference' else 'ratio' end
+            as {{ dbt.type_string() }})
             as change_type,
         {{ footprint.statistics_double('changes.change_value') }} as change_value,
         {{ footprint.statistics_double('changes.change_lower_ci_95') }} as change_lower_ci_95,
         {{ footprint.statistics_double('changes.change_upper_ci_95') }} as change_upper_ci_95,
         {{ footprint.statistics_double('paired.dispersion') }} as change_dispersion,
         cast({{ footprint.change_judgement('changes.change_lower_ci_95', 'changes.change_upper_ci_95',
-            "case when paired.method = 'proportion' then 0 else 1 end", 'paired.polarity') }}
+            "case when paired.method in ('proportion', 'life_expectancy') then 0 else 1 end", 'paired.polarity') }}
             as {{ dbt.type_string() }}) as change_judgement
     from paired
     left join changes

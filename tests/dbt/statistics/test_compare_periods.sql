@@ -1,5 +1,6 @@
 -- The change between two periods (newcombe_difference_lower / _upper, rate_ratio_log_variance,
--- dsr_variance, dsr_ratio_log_variance, log_ratio_lower / _upper, change_judgement);
+-- dsr_variance, dsr_ratio_log_variance, log_ratio_lower / _upper, estimate_difference_lower /
+-- _upper, change_judgement);
 -- returns the cases that disagree.
 --
 -- Sources of the expected values:
@@ -57,6 +58,11 @@ proportion_failures as (
     where {{ statistics_differs('lower_limit', 'expected_lower', abs_tol='abs_tol') }}
         or {{ statistics_differs('upper_limit', 'expected_upper', abs_tol='abs_tol') }}
         or {{ change_judgement('lower_limit', 'upper_limit', 0, "'high_is_good'") }} <> expected_judgement
+        -- arguments given as expressions (as x / phi is) are each one term
+        or {{ statistics_differs(newcombe_difference_lower('x1 + 0', 'n1 + 0', 'x2 + 0', 'n2 + 0', 0.95),
+            newcombe_difference_lower('x1', 'n1', 'x2', 'n2', 0.95)) }}
+        or {{ statistics_differs(newcombe_difference_upper('x1 + 0', 'n1 + 0', 'x2 + 0', 'n2 + 0', 0.95),
+            newcombe_difference_upper('x1', 'n1', 'x2', 'n2', 0.95)) }}
 ),
 
 rates as (
@@ -141,6 +147,19 @@ dsr_failures as (
         or {{ change_judgement('lower_limit', 'upper_limit', 1, "'no_judgement'") }} <> 'higher'
 )
 
+-- life expectancy: PHE's worked example (80.1696, 79.8827 to 80.4565; see
+-- test_life_expectancy.sql) against 79.0 (78.6 to 79.4); expected from Python's
+-- statistics.NormalDist (z = 1.959964 and 3.090232)
+estimate_failures as (
+    select 'life_expectancy' as case_name, 0.95 as confidence
+    where {{ statistics_differs(estimate_difference_lower(80.1696, 79.8827, 80.4565, 79.0, 78.6, 79.4), 0.6773484281386157) }}
+        or {{ statistics_differs(estimate_difference_upper(80.1696, 79.8827, 80.4565, 79.0, 78.6, 79.4), 1.6618515718613895) }}
+        or {{ statistics_differs(estimate_difference_lower(80.1696, 79.8827, 80.4565, 79.0, 78.6, 79.4, 0.998), 0.39347772319963614) }}
+        or {{ statistics_differs(estimate_difference_upper(80.1696, 79.8827, 80.4565, 79.0, 78.6, 79.4, 0.998), 1.9457222768003692) }}
+)
+
+select * from estimate_failures
+union all
 select * from proportion_failures
 union all
 select * from rate_failures

@@ -32,16 +32,6 @@
         polarity) }}
 {%- endmacro %}
 
-{#- An SDF is an outlier where it differs significantly from the borough: the borough
-    value lies outside the SDF's (95%) interval. Boolean; null when anything is null. -#}
-{% macro outlier_flag(lower, upper, borough_value) -%}
-    case
-        when {{ lower }} is null or {{ upper }} is null or {{ borough_value }} is null then null
-        when {{ borough_value }} < {{ lower }} or {{ borough_value }} > {{ upper }} then true
-        else false
-    end
-{%- endmacro %}
-
 {% macro _read_comparison(is_missing, is_higher, is_lower, polarity) -%}
     case
         when {{ is_missing }} then 'not_compared'

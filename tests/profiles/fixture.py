@@ -302,9 +302,6 @@ def _value_rows() -> list[dict[str, Any]]:
                         "comparison_with_england": None
                         if suppressed
                         else _comparison(lower, upper, england, polarity),
-                        "is_outlier": None
-                        if suppressed or not is_sdf
-                        else not (lower <= borough <= upper),
                         "indicator_type": indicator["indicator_type"],
                         "target_value": indicator["target_value"],
                         "target_status": None if suppressed else status,
@@ -382,7 +379,9 @@ def _profile_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "upper_ci_95": value["upper_ci_95"],
             "comparison_with_borough": value["comparison_with_borough"],
             "comparison_with_england": value["comparison_with_england"],
-            "is_outlier": value["is_outlier"],
+            "is_outlier": None  # the funnel's flag (sdf_indicator_funnels); none drawn here
+            if value["is_suppressed"] or value["area_type"] != "sdf"
+            else not (value["lower_ci_95"] <= value["borough_value"] <= value["upper_ci_95"]),
             "target_status": value["target_status"],
             "trend_period_type": indicator["trend_series"],
             "trend_first_period_month": MONTHS[-13],

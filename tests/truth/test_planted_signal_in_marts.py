@@ -232,7 +232,7 @@ def test_unplanted_trends_are_rarely_significant(built):
 def test_planted_differences_are_significant_against_the_borough(built):
     """Each SDF whose multiplier over the latest 12 months (a level, or the mean of a
     trend) is at least 5% from 1 is flagged against the borough in the planted
-    direction, and marked an outlier. Levers acting on the same indicator in the same
+    direction. Levers acting on the same indicator in the same
     SDF multiply."""
     run, warehouse = built
     levers = _levers(run)
@@ -256,8 +256,6 @@ def test_planted_differences_are_significant_against_the_borough(built):
     columns = ["indicator_id", "area_code", "multiplier", "expected",
                "comparison_with_borough", "indicator_value", "borough_value"]  # fmt: skip
     assert missed.empty, f"planted differences not flagged:\n{missed[columns].to_string()}"
-    # an SDF that differs significantly from the borough is an outlier
-    assert found["is_outlier"].astype(bool).all(), found[[*columns, "is_outlier"]].to_string()
 
 
 def test_sdfs_without_a_lever_agree_where_only_the_levers_differ(built):

@@ -3,7 +3,7 @@
     crude_rate: Byars, exact below 10; count: Byars on the count; dsr: ESP 2013 with
     Dobson limits, null below 10 events; life_expectancy: at birth, Chiang II life table
     over the 20 bands, 12-month periods only, null where PHE suppresses it), the borough
-    and England values, comparisons read through polarity, the outlier flag and progress
+    and England values, comparisons read through polarity and progress
     against target. A count per day has the borough's own count per day as the borough
     value; an SDF's count (per day or not) is part of the borough's, so it is not
     compared (incidents per 1,000 residents compare SDFs). Unrounded and
@@ -299,7 +299,6 @@ final as (
         {{ footprint.statistics_double('borough_values.indicator_value') }} as borough_value,
         {{ footprint.statistics_double('borough_values.lower_ci_95') }} as borough_lower_ci_95,
         {{ footprint.statistics_double('borough_values.upper_ci_95') }} as borough_upper_ci_95,
-        -- an SDF's count per day is part of the borough's: comparing them says nothing
         case
             -- an SDF's count (per day or not) is part of the borough's: not comparable
             when area_values.area_type = 'borough' or area_values.method = 'count'
@@ -310,12 +309,6 @@ final as (
         {{ footprint.statistics_double('england.england_value') }} as england_value,
         {{ footprint.compare_to_benchmark('area_values.lower_ci_95', 'area_values.upper_ci_95',
             'england.england_value', 'catalogue.polarity') }} as comparison_with_england,
-        case
-            when area_values.area_type = 'sdf' and area_values.method <> 'count'
-                and catalogue.denominator_source <> 'days' then
-                {{ footprint.outlier_flag('area_values.lower_ci_95', 'area_values.upper_ci_95',
-                    'borough_values.indicator_value') }}
-        end as is_outlier,
         catalogue.indicator_type,
         {{ footprint.statistics_double('catalogue.target_value') }} as target_value,
         case

@@ -38,7 +38,6 @@ final as (
         {{ footprint.disclose_rate('comparison_with_borough', disclosure_count) }} as comparison_with_borough,
         england_value,
         {{ footprint.disclose_rate('comparison_with_england', disclosure_count) }} as comparison_with_england,
-        {{ footprint.disclose_rate('is_outlier', disclosure_count) }} as is_outlier,
         indicator_type,
         target_value,
         {{ footprint.disclose_rate('target_status', disclosure_count) }} as target_status,

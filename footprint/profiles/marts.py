@@ -68,6 +68,8 @@ class Indicator:
     england_value: float | None
     england_benchmark_period: str | None
     england_benchmark_source: str | None
+    plain_definition: str
+    why_partnership_can_influence: str | None
 
     @property
     def is_key_performance_target(self) -> bool:

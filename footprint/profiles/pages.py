@@ -22,6 +22,7 @@ from footprint.profiles.marts import (
 )
 
 TREND_MONTHS = 24
+NOT_COMPARABLE = "not_applicable"  # comparison_with_borough of the borough, and of counts
 OLDER_AGES = (65, 75)
 
 
@@ -131,8 +132,13 @@ def indicator_view(
     period_type = indicator.headline_period_type
     latest = _latest_month(published, indicator, area)
     series = _window(published.points(indicator.indicator_id, area.code, period_type), latest)
-    borough_series = _window(
-        published.points(indicator.indicator_id, published.borough.code, period_type), latest
+    # a count (per day or not) of an SDF is part of the borough's, so no borough line
+    borough_series = (
+        _window(
+            published.points(indicator.indicator_id, published.borough.code, period_type), latest
+        )
+        if headline.comparison_with_borough != NOT_COMPARABLE
+        else []
     )
     monthly = (
         _window(published.points(indicator.indicator_id, area.code, "month"), latest)

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from markupsafe import escape
 from plotly.offline import get_plotlyjs
 
 from footprint.profiles import render
 from footprint.profiles.marts import REQUIRED, ProfileDataError, read_published
 from footprint.profiles.render import main, render_profiles, write_atomically
-from tests.profiles.fixture import SDFS, SUPPRESSED_HEADLINE, mart_columns
+from tests.profiles.fixture import NARRATIVES, SDFS, SUPPRESSED_HEADLINE, mart_columns
 
 EXTERNAL_REFERENCE = re.compile(
     r"""(?:src|href|action|poster|data)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE
@@ -160,3 +161,16 @@ def test_a_profile_mart_missing_a_row_is_named(published_db, tmp_path):
         )
     with pytest.raises(ProfileDataError, match="lacks SDF2 x delayed_days"):
         read_published(copy)
+
+
+def test_every_profile_gives_each_indicator_in_plain_english(rendered):
+    """The plain-English definition of every indicator, and for a key performance target
+    why the partnership can influence it, are in each SDF's page (escaped as text)."""
+    for path in rendered:
+        if path.name == "index.html":
+            continue
+        html = path.read_text(encoding="utf-8")
+        for indicator_id, texts in NARRATIVES.items():
+            for text in texts:
+                if text:
+                    assert str(escape(text)) in html, (path.name, indicator_id, text[:40])

@@ -1,5 +1,5 @@
 -- The indicator catalogue with its England benchmark: names, definitions, units,
--- polarity, type, target and sources of every indicator.
+-- polarity, type, target and sources of every indicator, and its plain-English texts.
 select
     indicator_id,
     display_order,
@@ -23,6 +23,8 @@ select
     trend_step_months,
     england_value,
     england_benchmark_period,
-    england_benchmark_source
+    england_benchmark_source,
+    plain_definition,
+    why_partnership_can_influence
 from sdf.sdf_indicator_catalogue
 order by display_order, indicator_id

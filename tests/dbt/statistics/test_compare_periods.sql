@@ -145,7 +145,7 @@ dsr_failures as (
         or {{ statistics_differs('lower_limit', 1.0195430582677272) }}
         or {{ statistics_differs('upper_limit', 1.7621775485779243) }}
         or {{ change_judgement('lower_limit', 'upper_limit', 1, "'no_judgement'") }} <> 'higher'
-)
+),
 
 -- life expectancy: PHE's worked example (80.1696, 79.8827 to 80.4565; see
 -- test_life_expectancy.sql) against 79.0 (78.6 to 79.4); expected from Python's

@@ -15,16 +15,7 @@ import duckdb
 
 from footprint.profiles import alternatives, charts
 from footprint.profiles.charts import FunnelPoint
-from footprint.profiles.marts import (
-    SQL_DIR,
-    Area,
-    Indicator,
-    ProfileDataError,
-    PublishedProfiles,
-)
-
-FUNNELS = "sdf.sdf_indicator_funnels"
-SHORTLIST = "sdf.sdf_deep_dive_shortlist"
+from footprint.profiles.marts import Area, Indicator, PublishedProfiles, _rows
 
 
 @dataclass(frozen=True)
@@ -76,26 +67,11 @@ class FunnelSection:
     funnels: list[FunnelView]
 
 
-def _read(connection: duckdb.DuckDBPyConnection, query: str, kind: type) -> list:
-    try:
-        cursor = connection.execute((SQL_DIR / query).read_text())
-    except duckdb.CatalogException as err:
-        raise ProfileDataError(
-            f"the published file lacks a mart that {query} reads ({FUNNELS}, {SHORTLIST}): {err}"
-        ) from err
-    except duckdb.BinderException as err:
-        raise ProfileDataError(
-            f"the published file does not have a column that {query} reads: {err}"
-        ) from err
-    names = [column[0] for column in cursor.description]
-    return [kind(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
-
-
 def read_funnels(published_db: Path) -> PublishedFunnels:
     """The latest funnels and every SDF's shortlist, read-only."""
     with duckdb.connect(str(published_db), read_only=True) as connection:
-        points = _read(connection, "funnels.sql", FunnelPoint)
-        items = _read(connection, "shortlist.sql", ShortlistItem)
+        points = _rows(connection, "funnels.sql", FunnelPoint)
+        items = _rows(connection, "shortlist.sql", ShortlistItem)
     by_indicator: dict[str, list[FunnelPoint]] = defaultdict(list)
     for point in points:
         by_indicator[point.indicator_id].append(point)

@@ -231,6 +231,10 @@ def _rows(
     sql = (SQL_DIR / query).read_text()
     try:
         cursor = connection.execute(sql, parameters or {})
+    except duckdb.CatalogException as err:
+        raise ProfileDataError(
+            f"the published file lacks a mart that {query} reads: {err}"
+        ) from err
     except duckdb.BinderException as err:
         raise ProfileDataError(
             f"the published file does not have a column that {query} reads: {err}"

@@ -18,6 +18,7 @@ COMPARISON_WORDS = {
     "higher": "higher",
     "lower": "lower",
     "not_compared": "not compared",
+    "not_applicable": "not compared",  # the borough itself, counts and counts per day
     "": ("not compared", "no england value", "suppressed"),
 }
 TARGET_WORDS = {"met": "target met", "not_met": "target not met", "": "not judged"}

@@ -36,7 +36,7 @@ from tests.truth.population_truth import SyntheticRun
 pytestmark = pytest.mark.slow
 
 SCALE = 4.0
-MONTHS = 24  # the trend spans 24 months: five rolling 12-month values 3 months apart
+MONTHS = 24  # the trend test reads the 24 single months
 
 # the catalogue indicator each lever's behaviour is counted in (truth.json names the
 # levers by behaviour; 'ae_attendances' multiplies A&E use at all ages, the over-75s
@@ -62,37 +62,41 @@ LEVER_INDICATOR = {
 # follows; reablement: its outcomes place people in care homes or back in hospital.
 # the ambulance incidents per day (the borough total, not compared) and per 1,000
 AMBULANCE_DEMAND = {"ambulance_incidents_per_day", "ambulance_incidents_per_1000_residents"}
+# whatever changes A&E attendances changes who reaches five a year, and how often they go
+HIGH_INTENSITY_USE = {
+    "ae_high_intensity_users",
+    "ae_high_intensity_user_cohort",
+    "ae_attendances_per_high_intensity_user",
+}
+AE_USE = {"ae_attendances_75_plus", *HIGH_INTENSITY_USE}
+# an admission is followed by the stay, its delays, readmissions (of care-home
+# residents too) and, at discharge, perhaps a care home placement (long-term care)
 ADMISSIONS_AND_AFTER = {
     "emergency_admissions_dsr",
     "care_home_emergency_admissions",
     "delayed_discharge_days_per_100k_adults",
     "emergency_readmissions_30_days",
+    "care_home_emergency_readmissions_30_days",
+    "long_term_care_65_plus",
 }
 KNOCK_ON = {
-    "ambulance_incidents": {"ambulance_conveyance_rate", "ae_attendances_75_plus"}
-    | ADMISSIONS_AND_AFTER,
-    "conveyance": {"ae_attendances_75_plus", *ADMISSIONS_AND_AFTER},
-    "ae_attendances": {*AMBULANCE_DEMAND, "ae_high_intensity_users"} | ADMISSIONS_AND_AFTER,
-    "ae_attendances_75plus": {*AMBULANCE_DEMAND, "ae_high_intensity_users"} | ADMISSIONS_AND_AFTER,
+    "ambulance_incidents": {"ambulance_conveyance_rate", *AE_USE} | ADMISSIONS_AND_AFTER,
+    "conveyance": AE_USE | ADMISSIONS_AND_AFTER,
+    "ae_attendances": {*AMBULANCE_DEMAND, *HIGH_INTENSITY_USE} | ADMISSIONS_AND_AFTER,
+    "ae_attendances_75plus": {*AMBULANCE_DEMAND, *HIGH_INTENSITY_USE} | ADMISSIONS_AND_AFTER,
     "emergency_admissions": ADMISSIONS_AND_AFTER,
     "readmission": ADMISSIONS_AND_AFTER,
-    "care_home_admissions": {"ae_attendances_75_plus", *AMBULANCE_DEMAND} | ADMISSIONS_AND_AFTER,
+    "care_home_admissions": {*AE_USE, *AMBULANCE_DEMAND} | ADMISSIONS_AND_AFTER,
     "long_term_care": {
         "care_home_emergency_admissions",
-        "ae_attendances_75_plus",
+        "care_home_emergency_readmissions_30_days",
+        *AE_USE,
         *AMBULANCE_DEMAND,
         "emergency_admissions_dsr",
     },
     "delayed_discharge": set(),
     "reablement_at_home": {"long_term_care_65_plus"} | ADMISSIONS_AND_AFTER,
 }
-# Delayed discharge days are counted as if each day were an independent Poisson event,
-# but a delay brings its days together (six on average, up to 30), so the variance of
-# the count is several times what the Byars interval assumes and its trends and
-# comparisons are flagged far more often than 95% (or 99.8%) would suggest. Its planted
-# trend must still be found; its unplanted pairs are left out of the false-positive
-# bound (reported, not hidden: see the issue).
-OVERDISPERSED = {"delayed_discharge_days_per_100k_adults"}
 # proportions whose generator probability is one number but for the levers, so that
 # SDFs differ by the levers alone: the chance of being at home 91 days after reablement.
 # Not the conveyance rate: besides the lever and the call category, the calls that must
@@ -195,20 +199,19 @@ def test_planted_trends_are_significant_in_their_direction(built):
 
 
 def test_unplanted_trends_are_rarely_significant(built):
-    """Pairs of SDF and indicator with no planted trend, no knock-on from a trend planted
-    in the same SDF, and not overdispersed, should show no significant trend.
+    """Pairs of SDF and indicator with no planted trend and no knock-on from a trend
+    planted in the same SDF should show no significant trend, the overdispersed ones
+    (delayed discharge days, which come in runs) included.
 
-    The recent-trend test needs chi-squared > 9.5495 (99.8%, one degree of freedom) and
-    a slope whose sign survives dropping each point. Its five rolling 12-month points
-    overlap (9 of 12 months shared with the next), which the test treats as
-    independent: for the slope contrast (-2, -1, 0, 1, 2) with correlations 0.75, 0.5
-    and 0.25 between points 1, 2 and 3 steps apart, the true variance is up to 1.3 times the
-    assumed one, so the real threshold is about 9.5495 / 1.3 = 7.3, a false-positive
-    rate near 0.7% per pair. Allowing 2% per pair for extra-Poisson variation left in
-    the counts (repeat callers and attenders), about 40 pairs give 0.8 expected false
-    positives, and 4 or more happen with probability about 1% (binomial), so at most 3
-    are allowed. (With points 2 months apart the overlap is larger but the contrast's
-    variance is smaller than assumed, so the test is conservative there.)"""
+    The trend test on 24 single months (one level per calendar month, so the winter
+    peak tilts nothing) needs chi-squared > 9.5495 (99.8%, one degree of freedom) and a
+    slope whose sign survives dropping each point. Where the dispersion factor is
+    estimated above 1 the statistic is an F(1, 11) (24 months less 12 levels less the
+    slope), which passes 9.5495 with probability 1.0%; where it is floored at 1 the
+    chance is 0.2%. The five rolling points of the 12-month measures overlap (about
+    0.7% per pair, worked when they were the test of every indicator). So at most about
+    1.2% per pair: with about 75 pairs, 5 or more false alarms happen with probability
+    under 0.3% (binomial), so at most 4 are allowed."""
     run, warehouse = built
     levers = _levers(run)
     trending = levers[levers["has_trend"]]
@@ -217,16 +220,12 @@ def test_unplanted_trends_are_rarely_significant(built):
         excluded |= {(indicator, row.area_code) for indicator in KNOCK_ON[row.lever]}
     trends = _trends(warehouse)
     unplanted = trends[
-        [
-            (row.indicator_id, row.area_code) not in excluded
-            and row.indicator_id not in OVERDISPERSED
-            for row in trends.itertuples()
-        ]
+        [(row.indicator_id, row.area_code) not in excluded for row in trends.itertuples()]
     ]
-    assert len(unplanted) >= 35, "too few unplanted pairs left for the bound to mean much"
+    assert len(unplanted) >= 60, "too few unplanted pairs left for the bound to mean much"
     flagged = unplanted[unplanted["is_trend_significant"].astype(bool)]
     print(f"{len(flagged)} of {len(unplanted)} unplanted SDF x indicator trends significant")
-    assert len(flagged) <= 3, flagged.to_string()
+    assert len(flagged) <= 4, flagged.to_string()
 
 
 def test_planted_differences_are_significant_against_the_borough(built):

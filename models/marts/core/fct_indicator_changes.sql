@@ -133,6 +133,8 @@ final as (
         {{ footprint.add_months(-12, 'paired.current_period_month') }} as change_previous_period_month,
         paired.current_numerator as change_current_numerator,
         paired.previous_numerator as change_previous_numerator,
+        paired.current_denominator as change_current_denominator,
+        paired.previous_denominator as change_previous_denominator,
         {{ footprint.statistics_double('paired.current_value') }} as change_current_value,
         {{ footprint.statistics_double('paired.previous_value') }} as change_previous_value,
         cast(case when paired.method in ('proportion', 'life_expectancy') then 'difference' else 'ratio' end

@@ -147,7 +147,7 @@ positions as (
         {{ footprint.statistics_double('tau2') }} as tau2,
         is_overdispersion_adjusted,
         -- a funnel's phi, tau2 and limits are built from every SDF's count
-        {{ dbt.bool_or(footprint.is_suppressed('numerator')) }}
+        {{ dbt.bool_or(footprint.is_suppressed(footprint.disclosure_basis())) }}
             over (partition by indicator_id, period_type, period_month) as has_suppressed_sdf,
         {%- for column, macro_name, confidence in limit_columns %}
         {{ footprint.statistics_double(column) }} as {{ column }},

@@ -7,8 +7,10 @@
       clustered events exceed (one delayed spell gives many delayed days, one frequent
       attender many attendances), so the slope's variance is multiplied by the series'
       own dispersion factor (Pearson chi-squared over degrees of freedom, when above 1:
-      quasi-Poisson). Non-overlapping months are independent points, so the test has
-      the power five overlapping 12-month windows lacked.
+      quasi-Poisson). Each calendar month has its own level (season dummies): a
+      straight line through 24 months from November to October falls with the winter
+      peak alone. Non-overlapping months are independent points, so the test has the
+      power five overlapping 12-month windows lacked.
     - rolling_12_months (measures defined over 12 months only): five rolling values
       trend_step_months apart, as Fingertips; overlapping windows are not independent,
       so this reads as the direction of travel only, and no dispersion is estimated
@@ -88,7 +90,8 @@ monthly_trends as (
         polarity='polarity',
         points=trend_months,
         min_points=(trend_months / 2) | int,
-        overdispersion=true) }}
+        overdispersion=true,
+        season='extract(month from period_month)') }}
 
 ),
 

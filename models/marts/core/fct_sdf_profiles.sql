@@ -92,6 +92,8 @@ final as (
         trends.trend_dispersion,
         changes.change_current_numerator,
         changes.change_previous_numerator,
+        changes.change_current_denominator,
+        changes.change_previous_denominator,
         changes.change_current_value,
         changes.change_previous_value,
         changes.change_type,

@@ -29,7 +29,7 @@ final as (
         unit,
         polarity,
         {{ footprint.is_suppressed(disclosure_count) }} as is_suppressed,
-        {{ footprint.disclose_count('numerator') }} as numerator,
+        {{ footprint.disclose_rate(footprint.disclose_count('numerator'), disclosure_count) }} as numerator,
         {{ footprint.disclose_count('denominator') }} as denominator,
         {{ footprint.disclose_rate('indicator_value', disclosure_count) }} as indicator_value,
         {{ footprint.disclose_rate('lower_ci_95', disclosure_count) }} as lower_ci_95,

@@ -4,6 +4,8 @@
     when either period's count is). Aggregates only: no person-level rows, no pseudonyms.
     A crude rate over 1-7 people is suppressed too (footprint.disclosure_basis). -#}
 {%- set disclosure_count = footprint.disclosure_basis() %}
+{%- set current_count = footprint.disclosure_basis(numerator='change_current_numerator', denominator='change_current_denominator') %}
+{%- set previous_count = footprint.disclosure_basis(numerator='change_previous_numerator', denominator='change_previous_denominator') %}
 with profiles as (
 
     select * from {{ ref('fct_sdf_profiles') }}
@@ -32,7 +34,7 @@ final as (
         period_start_date,
         period_end_date,
         {{ footprint.is_suppressed(disclosure_count) }} as is_suppressed,
-        {{ footprint.disclose_count('numerator') }} as numerator,
+        {{ footprint.disclose_rate(footprint.disclose_count('numerator'), disclosure_count) }} as numerator,
         {{ footprint.disclose_count('denominator') }} as denominator,
         {{ footprint.disclose_rate('indicator_value', disclosure_count) }} as indicator_value,
         {{ footprint.disclose_rate('lower_ci_95', disclosure_count) }} as lower_ci_95,
@@ -52,13 +54,13 @@ final as (
         target_value,
         {{ footprint.disclose_rate('target_status', disclosure_count) }} as target_status,
         trend_dispersion,
-        {{ footprint.disclose_rate('change_current_value', 'change_current_numerator') }} as change_current_value,
-        {{ footprint.disclose_rate('change_previous_value', 'change_previous_numerator') }} as change_previous_value,
+        {{ footprint.disclose_rate('change_current_value', current_count) }} as change_current_value,
+        {{ footprint.disclose_rate('change_previous_value', previous_count) }} as change_previous_value,
         change_type,
-        {{ footprint.disclose_rate(footprint.disclose_rate('change_value', 'change_previous_numerator'), 'change_current_numerator') }} as change_value,
-        {{ footprint.disclose_rate(footprint.disclose_rate('change_lower_ci_95', 'change_previous_numerator'), 'change_current_numerator') }} as change_lower_ci_95,
-        {{ footprint.disclose_rate(footprint.disclose_rate('change_upper_ci_95', 'change_previous_numerator'), 'change_current_numerator') }} as change_upper_ci_95,
-        {{ footprint.disclose_rate(footprint.disclose_rate('change_judgement', 'change_previous_numerator'), 'change_current_numerator') }} as change_judgement
+        {{ footprint.disclose_rate(footprint.disclose_rate('change_value', previous_count), current_count) }} as change_value,
+        {{ footprint.disclose_rate(footprint.disclose_rate('change_lower_ci_95', previous_count), current_count) }} as change_lower_ci_95,
+        {{ footprint.disclose_rate(footprint.disclose_rate('change_upper_ci_95', previous_count), current_count) }} as change_upper_ci_95,
+        {{ footprint.disclose_rate(footprint.disclose_rate('change_judgement', previous_count), current_count) }} as change_judgement
     from profiles
 
 )

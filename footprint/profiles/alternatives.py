@@ -69,9 +69,10 @@ def _by_comparison(headlines: Sequence[Headline], words: dict[str, str]) -> str:
     groups: dict[str, list[Headline]] = {}
     for headline in headlines:
         if headline.value is not None:
-            groups.setdefault(headline.comparison_with_borough or "not_compared", []).append(
-                headline
-            )
+            # not_applicable (a count, part of the borough's) reads as not compared
+            comparison = headline.comparison_with_borough
+            key = comparison if comparison in words else "not_compared"
+            groups.setdefault(key, []).append(headline)
     return "; ".join(
         f"{phrase}: {_names(groups[key])}" for key, phrase in words.items() if key in groups
     )

@@ -444,9 +444,10 @@ def comparison_chart(
     groups: dict[str, list[Headline]] = {}
     for headline in sdf_headlines:
         if headline.value is not None:
-            groups.setdefault(headline.comparison_with_borough or "not_compared", []).append(
-                headline
-            )
+            # not_applicable (a count, part of the borough's) is drawn as not compared
+            comparison = headline.comparison_with_borough
+            key = comparison if comparison in LOOKS else "not_compared"
+            groups.setdefault(key, []).append(headline)
     for comparison in LOOKS:  # the legend in the same order on every chart
         headlines = groups.get(comparison, [])
         if not headlines:

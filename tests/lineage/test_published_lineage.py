@@ -52,7 +52,8 @@ def test_a_published_column_walks_to_raw_columns_and_the_delivery_files(build):
     ):
         assert raw in found["raw_columns"], raw
     assert "trust/delayed_discharges" in found["feeds"]
-    assert "ccg/gp_registrations" not in found["feeds"]  # a denominator, not a numerator
+    # shown or withheld by the denominator too (a rate over 1-7 people hides its count)
+    assert "ccg/gp_registrations" in found["feeds"]
 
     # the deliveries are exactly the files delivered into those feeds, with their sha256
     delivered = _delivered_files(build.landing, found["feeds"])

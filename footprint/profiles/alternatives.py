@@ -69,10 +69,7 @@ def _by_comparison(headlines: Sequence[Headline], words: dict[str, str]) -> str:
     groups: dict[str, list[Headline]] = {}
     for headline in headlines:
         if headline.value is not None:
-            # not_applicable (a count, part of the borough's) reads as not compared
-            comparison = headline.comparison_with_borough
-            key = comparison if comparison in words else "not_compared"
-            groups.setdefault(key, []).append(headline)
+            groups.setdefault(headline.borough_reading, []).append(headline)
     return "; ".join(
         f"{phrase}: {_names(groups[key])}" for key, phrase in words.items() if key in groups
     )
@@ -146,25 +143,32 @@ def spine(rows: Sequence[SpineRow], focus_name: str) -> Alternative:
     words |= {"higher": "higher (not judged)", "lower": "lower (not judged)"}
     counts = {key: 0 for key in words}
     for row in rows:
-        if row.focus.comparison_with_borough in counts:
-            counts[row.focus.comparison_with_borough] += 1
+        if row.focus.borough_reading in counts:
+            counts[row.focus.borough_reading] += 1
     said = ", ".join(f"{phrase} on {counts[key]}" for key, phrase in words.items() if counts[key])
+    not_drawn = [r.indicator.indicator_name for r in rows if not r.focus.is_comparable_with_borough]
     description = (
         f"Spine chart of {len(rows)} indicators, one a row, each centred on the borough's "
         f"value, the grey bar running from the worst SDF to the best: against the borough, "
         f"{focus_name} is {said or 'not compared on any'}."
+        + (
+            f" Not drawn, as each SDF's count is part of the borough's: {', '.join(not_drawn)}."
+            if not_drawn
+            else ""
+        )
     )
     others = [h.area_name for h in rows[0].others] if rows else []
     columns = ("Indicator", focus_name, "Against the borough", *others, "Borough", "England")
     table = []
     for row in rows:
         decimals = row.indicator.decimal_places
-        comparison = row.focus.comparison_with_borough
         table.append(
             (
                 row.indicator.indicator_name,
                 _cell(row.focus.value, row.focus.is_suppressed, decimals),
-                words.get(comparison, "not compared") if row.focus.value is not None else "",
+                words.get(row.focus.borough_reading, "not compared")
+                if row.focus.value is not None
+                else "",
                 *(_cell(h.value, h.is_suppressed, decimals) for h in row.others),
                 _cell(row.borough.value, row.borough.is_suppressed, decimals),
                 number(row.borough.england_value, decimals) or "none published",

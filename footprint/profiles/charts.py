@@ -309,6 +309,10 @@ def spine_chart(rows: Sequence[SpineRow], focus_name: str) -> go.Figure:
         centre = row.borough.value
         areas = [h for h in [row.focus, *row.others] if h.value is not None]
         england = row.borough.england_value
+        if not row.focus.is_comparable_with_borough:
+            # centred on the borough's total, every SDF would sit at the far left
+            notes.append((y, "not compared: each SDF's count is part of the borough's"))
+            continue
         if centre is None or not areas:
             notes.append((y, "no borough value to compare with"))
             continue
@@ -341,14 +345,13 @@ def spine_chart(rows: Sequence[SpineRow], focus_name: str) -> go.Figure:
             reason = "suppressed (fewer than 8)" if row.focus.is_suppressed else "not calculated"
             notes.append((y, f"{focus_name}: {reason}"))
             continue
-        comparison = row.focus.comparison_with_borough or "not_compared"
-        xs, ys, texts = focus.setdefault(comparison, ([], [], []))
+        xs, ys, texts = focus.setdefault(row.focus.borough_reading, ([], [], []))
         xs.append(position(row.focus.value))
         ys.append(y)
         texts.append(
             f"{focus_name}: {number(row.focus.value, decimals)}"
             f"{_interval_text(row.focus.lower, row.focus.upper, row.indicator)}<br>"
-            f"borough: {number(centre, decimals)} — {look(comparison).words}"
+            f"borough: {number(centre, decimals)} — {look(row.focus.borough_reading).words}"
         )
 
     figure.add_trace(
@@ -444,10 +447,7 @@ def comparison_chart(
     groups: dict[str, list[Headline]] = {}
     for headline in sdf_headlines:
         if headline.value is not None:
-            # not_applicable (a count, part of the borough's) is drawn as not compared
-            comparison = headline.comparison_with_borough
-            key = comparison if comparison in LOOKS else "not_compared"
-            groups.setdefault(key, []).append(headline)
+            groups.setdefault(headline.borough_reading, []).append(headline)
     for comparison in LOOKS:  # the legend in the same order on every chart
         headlines = groups.get(comparison, [])
         if not headlines:

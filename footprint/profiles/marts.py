@@ -90,6 +90,9 @@ class Indicator:
         return [f.strip() for f in re.split(r"[;,]", self.source_feeds) if f.strip()]
 
 
+NOT_COMPARABLE = "not_applicable"  # comparison_with_borough of the borough, and of counts
+
+
 @dataclass(frozen=True)
 class Headline:
     """One row of the profile mart: an area's latest headline value of one indicator."""
@@ -129,6 +132,20 @@ class Headline:
     change_lower: float | None
     change_upper: float | None
     change_judgement: str | None
+
+    @property
+    def is_comparable_with_borough(self) -> bool:
+        """False for the borough itself and for an SDF's count, which is part of the
+        borough's total (comparison_with_borough 'not_applicable')."""
+        return self.comparison_with_borough != NOT_COMPARABLE
+
+    @property
+    def borough_reading(self) -> str:
+        """comparison_with_borough as a page shows it: better, similar, worse, higher,
+        lower, or not_compared (no comparison, or none possible)."""
+        if self.comparison_with_borough is None or not self.is_comparable_with_borough:
+            return "not_compared"
+        return self.comparison_with_borough
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from footprint.profiles.marts import (
 )
 
 TREND_MONTHS = 24
-NOT_COMPARABLE = "not_applicable"  # comparison_with_borough of the borough, and of counts
 OLDER_AGES = (65, 75)
 
 
@@ -137,7 +136,7 @@ def indicator_view(
         _window(
             published.points(indicator.indicator_id, published.borough.code, period_type), latest
         )
-        if headline.comparison_with_borough != NOT_COMPARABLE
+        if headline.is_comparable_with_borough
         else []
     )
     monthly = (

@@ -162,7 +162,8 @@ NARRATIVES = {
     "long_term_care": ("People 65+ living in a care home, per 100,000 people of that age.", None),
 }
 
-# level of each SDF per indicator (the borough is their mean), and a slope per month
+# level of each SDF per indicator (the borough is their mean, or their total for a count
+# that is part of the borough's), and a slope per month
 LEVELS = {
     "reablement_at_home": ([88.0, 80.0, 84.0], 0.0),
     "delayed_days": ([1900.0, 3100.0, 2500.0], -20.0),
@@ -175,6 +176,8 @@ DENOMINATORS = {
     "ambulance_per_day": 365,
     "long_term_care": 6000,
 }
+# counts whose borough value is the SDFs' total, so an SDF is not compared with it
+PART_OF_BOROUGH = {"ambulance_per_day"}
 SUPPRESSED_HEADLINE = ("SDF3", "reablement_at_home")
 SUPPRESSED_BAND = ("SDF3", "90+")
 SUPPRESSED_MONTHS = {("SDF3", "reablement_at_home", m) for m in MONTHS[-6:]}
@@ -244,7 +247,9 @@ def _value_rows() -> list[dict[str, Any]]:
                 if month not in months:
                     continue
                 values = [_value(indicator, s, month_index, period_type) for s in range(len(SDFS))]
-                borough = sum(v[0] for v in values) / len(values)
+                borough = sum(v[0] for v in values)
+                if iid not in PART_OF_BOROUGH:
+                    borough /= len(values)
                 areas = [("sdf", *sdf, values[i]) for i, sdf in enumerate(SDFS)]
                 areas.append(("borough", *BOROUGH, (borough, borough * 0.98, borough * 1.02)))
                 # delayed days: a month's own rate, a twelfth or so of the year's
@@ -295,7 +300,7 @@ def _value_rows() -> list[dict[str, Any]]:
                         if suppressed
                         else (
                             _comparison(lower, upper, borough, polarity)
-                            if is_sdf
+                            if is_sdf and iid not in PART_OF_BOROUGH
                             else "not_applicable"
                         ),
                         "england_value": england,
@@ -380,7 +385,7 @@ def _profile_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "comparison_with_borough": value["comparison_with_borough"],
             "comparison_with_england": value["comparison_with_england"],
             "is_outlier": None  # the funnel's flag (sdf_indicator_funnels); none drawn here
-            if value["is_suppressed"] or value["area_type"] != "sdf"
+            if value["is_suppressed"] or value["area_type"] != "sdf" or iid in PART_OF_BOROUGH
             else not (value["lower_ci_95"] <= value["borough_value"] <= value["upper_ci_95"]),
             "target_status": value["target_status"],
             "trend_period_type": indicator["trend_series"],

@@ -69,6 +69,42 @@ def test_overview_values_equal_the_published_marts(visits, published_db):
         check_comparison(chart, published)
 
 
+SPINE = """
+(() => {
+  const chart = document.getElementById('chart-spine');
+  const name = document.querySelector('h1').innerText.trim();
+  const mine = chart.data.filter(t => t.name.startsWith(name + ':'));
+  return {rows: chart.layout.yaxis.tickvals.length,
+          marked: mine.flatMap(t => Array.from(t.y)),
+          // a row's note sits on the row; the axis words above the top row do not
+          notes: chart.layout.annotations.filter(a => Number.isInteger(a.y))
+                   .map(a => ({y: a.y, text: a.text}))};
+})()
+"""
+
+
+def test_the_spine_marks_this_sdf_on_every_row_or_says_why_not(browser, rendered, published_db):
+    """Each row carries the SDF's marker, or a note: suppressed, or a count that is part
+    of the borough's total (centred on that total, every SDF would sit at the far left)."""
+    published = published_values.read(published_db)
+    for path in rendered:
+        if path.name == "index.html":
+            continue
+        code = path.stem
+        mine = {i: h for (a, i), h in published.headlines.items() if a == code}
+        counts = [h for h in mine.values() if h["comparison_with_borough"] == "not_applicable"]
+        assert counts, "the fixture should hold a count that is part of the borough's"
+        with open_page(browser, path) as page:
+            spine = page.evaluate(SPINE)
+        assert spine["rows"] == len(mine)
+        drawn = [h for h in mine.values() if h["indicator_value"] is not None]
+        assert len(spine["marked"]) == len(drawn) - len(counts), spine
+        not_compared = [n for n in spine["notes"] if n["text"].startswith("not compared")]
+        assert len(not_compared) == len(counts), spine["notes"]
+        rows = sorted(spine["marked"] + [n["y"] for n in spine["notes"]])
+        assert rows == list(range(len(mine))), f"{code}: a row with no marker and no note"
+
+
 def test_suppressed_values_are_said_in_words(visits, published_db):
     published = published_values.read(published_db)
     suppressed = [k for k, h in published.headlines.items() if h["is_suppressed"]]
